@@ -1,0 +1,140 @@
+// The `ketaclinic` command: parses arguments with CLI11 and calls one command. Thin on purpose;
+// the work is in the libraries (see commands.h).
+
+#include <unistd.h>
+
+#include <iostream>
+#include <map>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+namespace {
+
+using ketaclinic::cli::Format;
+
+const std::map<std::string, Format> kFormats = {
+    {"table", Format::kTable}, {"csv", Format::kCsv}, {"json", Format::kJson}};
+
+void AddFormat(CLI::App* command, Format& format) {
+  command->add_option("--format", format, "Output: table, csv or json")
+      ->transform(CLI::CheckedTransformer(kFormats, CLI::ignore_case))
+      ->default_str("table");
+}
+
+void AddModel(CLI::App* command, ketaclinic::cli::ModelChoice& model) {
+  auto* name = command->add_option("--model", model.name,
+                                   "Built-in model: domino, clements, hijazi, kamp, herd "
+                                   "(`ketaclinic models` lists them)");
+  auto* file = command->add_option("--model-file", model.file,
+                                   "Custom model JSON file (docs/formats/model-file.md)");
+  name->excludes(file);
+  command->add_option("--ke0-per-min", model.ke0_per_min,
+                      "Override the model's effect-site rate constant ke0 (1/min)");
+}
+
+void AddDose(CLI::App* command, ketaclinic::cli::DoseChoice& dose) {
+  command->add_option("--dose-mg-per-kg", dose.dose_mg_per_kg,
+                      "Dose per kg of body weight, infused over --over-min (0.5 is the "
+                      "standard antidepressant dose)");
+  command->add_option("--dose-mg", dose.dose_mg, "Total dose in mg, infused over --over-min");
+  command->add_option("--over-min", dose.over_min, "Infusion duration in minutes (e.g. 40)");
+  command->add_option("--schedule", dose.schedule_file,
+                      "Schedule JSON file of boluses and infusions "
+                      "(docs/formats/schedule-file.md)");
+}
+
+void AddGrid(CLI::App* command, double& until_min, double& step_min) {
+  command->add_option("--until-min", until_min, "Simulate from 0 to this time (min)")
+      ->default_val(until_min);
+  command->add_option("--step-min", step_min, "Output step (min)")->default_val(step_min);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "KetaClinic: ketamine infusion therapy for treatment-resistant depression.\n"
+      "Pharmacokinetic prediction (simulate, tci, population) and the built-in models."};
+  app.set_version_flag("--version", std::string("ketaclinic ") + KC_VERSION);
+  app.require_subcommand(1);
+
+  namespace cli = ketaclinic::cli;
+  cli::SimulateOptions simulate;
+  auto* simulate_cmd = app.add_subcommand(
+      "simulate", "Predicted plasma and effect-site concentration of a dose or schedule");
+  AddModel(simulate_cmd, simulate.model);
+  simulate_cmd->add_option("--weight-kg", simulate.weight_kg, "Body weight (kg)");
+  AddDose(simulate_cmd, simulate.dose);
+  AddGrid(simulate_cmd, simulate.until_min, simulate.step_min);
+  AddFormat(simulate_cmd, simulate.format);
+  simulate_cmd->add_option("--plot", simulate.plot_file, "Also write an SVG plot to this file");
+
+  cli::TciOptions tci;
+  auto* tci_cmd = app.add_subcommand(
+      "tci", "Target-controlled infusion: the pump rates that reach and hold a concentration");
+  AddModel(tci_cmd, tci.model);
+  tci_cmd->add_option("--weight-kg", tci.weight_kg, "Body weight (kg)");
+  tci_cmd->add_option("--target-ng-per-ml", tci.target_ng_per_ml, "Target concentration (ng/mL)");
+  tci_cmd->add_option("--target-change", tci.target_changes,
+                      "A later target, AT_MIN:NG_PER_ML (repeatable), e.g. 20:150");
+  tci_cmd->add_option("--for-min", tci.for_min, "Duration of the plan (min)")->default_val(60);
+  tci_cmd->add_option("--mode", tci.mode, "plasma or effect (site targeting)")
+      ->default_val("effect");
+  tci_cmd->add_option("--update-s", tci.update_s, "Rate update interval (s)")->default_val(10);
+  tci_cmd->add_option("--max-rate-mg-per-min", tci.max_rate_mg_per_min,
+                      "The pump's maximum rate (mg/min); 0 for none");
+  tci_cmd->add_option("--step-min", tci.step_min, "Step of the predicted curve (min)")
+      ->default_val(1);
+  AddFormat(tci_cmd, tci.format);
+  tci_cmd->add_option("--plot", tci.plot_file, "Also write an SVG plot to this file");
+
+  cli::PopulationOptions population;
+  auto* population_cmd = app.add_subcommand(
+      "population", "Monte Carlo simulation of a dose across patients (inter-individual "
+                    "variability)");
+  AddModel(population_cmd, population.model);
+  population_cmd->add_option("--weight-kg", population.weight_kg, "Body weight (kg)");
+  AddDose(population_cmd, population.dose);
+  AddGrid(population_cmd, population.until_min, population.step_min);
+  population_cmd->add_option("--subjects", population.subjects, "Number of simulated patients")
+      ->default_val(1000);
+  population_cmd->add_option("--seed", population.seed, "Random seed (same seed, same result)")
+      ->default_val(1);
+  population_cmd->add_option("--threads", population.threads, "Worker threads")
+      ->default_val(1);
+  population_cmd
+      ->add_option("--percentiles", population.percentiles,
+                   "Percentiles of Cp and Ce at each time, comma-separated")
+      ->delimiter(',')
+      ->default_str("5,50,95");
+  population_cmd
+      ->add_option("--threshold-ng-per-ml", population.thresholds_ng_per_ml,
+                   "Concentrations for the fraction of patients above them, comma-separated")
+      ->delimiter(',');
+  population_cmd->add_option("--cv", population.cv,
+                             "Coefficients of variation replacing the model's, e.g. "
+                             "v1=0.3,cl=0.25 (v1 v2 v3 cl q2 q3 ke0)");
+  population_cmd->add_option("--subjects-out", population.subjects_out,
+                             "Write each subject's parameters, Cmax and AUC to this CSV file");
+  AddFormat(population_cmd, population.format);
+  population_cmd->add_option("--plot", population.plot_file, "Also write an SVG plot");
+
+  cli::ModelsOptions models;
+  auto* models_cmd =
+      app.add_subcommand("models", "List the built-in models with citations and parameters");
+  models_cmd->add_option("--model-file", models.model_file, "Show this custom model file instead");
+  AddFormat(models_cmd, models.format);
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (simulate_cmd->parsed()) return cli::RunSimulate(simulate, std::cout, std::cerr);
+  if (tci_cmd->parsed()) return cli::RunTci(tci, std::cout, std::cerr);
+  if (population_cmd->parsed()) {
+    population.progress = isatty(STDERR_FILENO) != 0;
+    return cli::RunPopulation(population, std::cout, std::cerr);
+  }
+  if (models_cmd->parsed()) return cli::RunModels(models, std::cout, std::cerr);
+  return 1;
+}

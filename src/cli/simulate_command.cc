@@ -1,0 +1,126 @@
+// `ketaclinic simulate`: the predicted plasma and effect-site curve of a schedule.
+
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "base/validation.h"
+#include "cli/commands.h"
+#include "cli/inputs.h"
+#include "cli/output.h"
+#include "cli/plots.h"
+#include "pk/engine.h"
+#include "pk/metrics.h"
+#include "pk/simulate.h"
+#include "pk_json/schedule_json.h"
+
+namespace ketaclinic::cli {
+namespace {
+
+nlohmann::json SummaryJson(const pk::SeriesSummary& s) {
+  return {{"cmax_ng_per_ml", s.cmax_ng_per_ml},
+          {"tmax_min", s.tmax_min},
+          {"auc_ng_min_per_ml", s.auc_ng_min_per_ml}};
+}
+
+}  // namespace
+
+int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream& err) {
+  auto fail = [&](const Error& error) { return ReportError(error, options.format, out, err); };
+  auto model = LoadModel(options.model);
+  if (!model) return fail(model.error());
+  auto weight = RequireWeight(options.weight_kg);
+  if (!weight) return fail(weight.error());
+  auto parameters = pk::Individualize(*model, *weight);
+  if (!parameters) return fail(parameters.error());
+  auto schedule = LoadSchedule(options.dose, *weight);
+  if (!schedule) return fail(schedule.error());
+  const pk::Engine engine = pk::Engine::Create(*parameters);
+  auto curve = pk::Simulate(engine, *schedule, {options.until_min, options.step_min});
+  if (!curve) {
+    // Name the grid fields as the user typed them.
+    Error error = curve.error();
+    std::vector<FieldProblem> problems = error.problems();
+    for (FieldProblem& p : problems) {
+      if (p.field == "until_min") p.field = "--until-min";
+      if (p.field == "step_min") p.field = "--step-min";
+    }
+    return fail(Error(error.code(), error.message(), problems));
+  }
+  const bool metabolite = engine.has_metabolite();
+  const pk::SeriesSummary plasma = pk::Summarize(curve->time_min, curve->plasma_ng_per_ml);
+  const pk::SeriesSummary effect = pk::Summarize(curve->time_min, curve->effect_ng_per_ml);
+  const std::vector<std::string> warnings = ModelWarnings(*model, *weight);
+
+  if (!options.plot_file.empty()) {
+    const std::string svg = RenderCurvePlot(*model, *weight, schedule->TotalDoseMg(), *curve);
+    if (auto status = WriteTextFile(options.plot_file, svg, "--plot"); !status) {
+      return fail(status.error());
+    }
+  }
+
+  switch (options.format) {
+    case Format::kCsv: {
+      std::vector<std::string> header = {"time_min", "plasma_ng_per_ml", "effect_ng_per_ml"};
+      if (metabolite) header.push_back("metabolite_ng_per_ml");
+      WriteCsvRow(out, header);
+      for (size_t i = 0; i < curve->time_min.size(); ++i) {
+        std::vector<std::string> row = {Full(curve->time_min[i]), Full(curve->plasma_ng_per_ml[i]),
+                                        Full(curve->effect_ng_per_ml[i])};
+        if (metabolite) row.push_back(Full(curve->metabolite_ng_per_ml[i]));
+        WriteCsvRow(out, row);
+      }
+      break;
+    }
+    case Format::kJson: {
+      nlohmann::json points = nlohmann::json::array();
+      for (size_t i = 0; i < curve->time_min.size(); ++i) {
+        nlohmann::json point = {{"time_min", curve->time_min[i]},
+                                {"plasma_ng_per_ml", curve->plasma_ng_per_ml[i]},
+                                {"effect_ng_per_ml", curve->effect_ng_per_ml[i]}};
+        if (metabolite) point["metabolite_ng_per_ml"] = curve->metabolite_ng_per_ml[i];
+        points.push_back(point);
+      }
+      nlohmann::json body = {
+          {"model", model->name},
+          {"weight_kg", *weight},
+          {"ke0_per_min", parameters->ke0_per_min},
+          {"total_dose_mg", schedule->TotalDoseMg()},
+          {"schedule", pk_json::ScheduleToJson(*schedule)},
+          {"method",
+           engine.method() == pk::Engine::Method::kModal ? "modal" : "matrix_exponential"},
+          {"plasma", SummaryJson(plasma)},
+          {"effect", SummaryJson(effect)},
+          {"warnings", warnings},
+          {"points", points}};
+      out << body.dump(2) << '\n';
+      break;
+    }
+    case Format::kTable: {
+      out << model->title << ", " << Fixed(*weight, 1) << " kg, " << Fixed(schedule->TotalDoseMg(), 2)
+          << " mg in total; ke0 " << Fixed(parameters->ke0_per_min, 4) << " /min\n";
+      for (const std::string& warning : warnings) out << "warning: " << warning << '\n';
+      std::vector<std::string> header = {"time_min", "plasma_ng_per_ml", "effect_ng_per_ml"};
+      if (metabolite) header.push_back(model->metabolite->name + "_ng_per_ml");
+      TextTable table(header);
+      for (size_t i = 0; i < curve->time_min.size(); ++i) {
+        std::vector<std::string> row = {Fixed(curve->time_min[i], 2),
+                                        Fixed(curve->plasma_ng_per_ml[i], 2),
+                                        Fixed(curve->effect_ng_per_ml[i], 2)};
+        if (metabolite) row.push_back(Fixed(curve->metabolite_ng_per_ml[i], 2));
+        table.AddRow(row);
+      }
+      table.Print(out);
+      out << "plasma: Cmax " << Fixed(plasma.cmax_ng_per_ml, 1) << " ng/mL at "
+          << Fixed(plasma.tmax_min, 1) << " min, AUC " << Fixed(plasma.auc_ng_min_per_ml, 0)
+          << " ng·min/mL\n";
+      out << "effect: Cmax " << Fixed(effect.cmax_ng_per_ml, 1) << " ng/mL at "
+          << Fixed(effect.tmax_min, 1) << " min, AUC " << Fixed(effect.auc_ng_min_per_ml, 0)
+          << " ng·min/mL\n";
+      break;
+    }
+  }
+  return 0;
+}
+
+}  // namespace ketaclinic::cli

@@ -1,0 +1,53 @@
+#include "pk/simulate.h"
+
+namespace ketaclinic::pk {
+
+Result<Curve> Simulate(const Engine& engine, const Schedule& schedule, const TimeGrid& grid) {
+  if (auto status = ValidateSchedule(schedule); !status) return tl::unexpected(status.error());
+  if (auto status = ValidateGrid(grid); !status) return tl::unexpected(status.error());
+  const Timeline timeline = BuildTimeline(schedule, grid);
+
+  std::vector<Stepper> steppers;
+  steppers.reserve(timeline.distinct_dt_min.size());
+  for (double dt : timeline.distinct_dt_min) steppers.push_back(engine.MakeStepper(dt));
+
+  Curve curve;
+  const size_t count = timeline.output_times_min.size();
+  curve.time_min = timeline.output_times_min;
+  curve.plasma_ng_per_ml.resize(count);
+  curve.effect_ng_per_ml.resize(count);
+  if (engine.has_metabolite()) curve.metabolite_ng_per_ml.resize(count);
+
+  auto record = [&](const State& state, size_t index) {
+    const Concentrations c = engine.Read(state);
+    curve.plasma_ng_per_ml[index] = c.plasma_mg_per_l * kNgPerMlPerMgPerL;
+    curve.effect_ng_per_ml[index] = c.effect_mg_per_l * kNgPerMlPerMgPerL;
+    if (engine.has_metabolite()) {
+      curve.metabolite_ng_per_ml[index] = c.metabolite_mg_per_l * kNgPerMlPerMgPerL;
+    }
+  };
+
+  State state;
+  engine.AddBolus(state, timeline.bolus_mg_at_zero);
+  record(state, 0);
+  for (const TimelineStep& step : timeline.steps) {
+    steppers[static_cast<size_t>(step.dt_index)].Advance(state, step.rate_mg_per_min);
+    if (step.bolus_mg_after != 0) engine.AddBolus(state, step.bolus_mg_after);
+    if (step.output_index >= 0) record(state, static_cast<size_t>(step.output_index));
+  }
+  return curve;
+}
+
+State StateAt(const Engine& engine, const Schedule& schedule, double t_min) {
+  const Timeline timeline = BuildTimeline(schedule, TimeGrid{t_min, t_min > 0 ? t_min : 1});
+  State state;
+  engine.AddBolus(state, timeline.bolus_mg_at_zero);
+  for (const TimelineStep& step : timeline.steps) {
+    engine.MakeStepper(timeline.distinct_dt_min[static_cast<size_t>(step.dt_index)])
+        .Advance(state, step.rate_mg_per_min);
+    if (step.bolus_mg_after != 0) engine.AddBolus(state, step.bolus_mg_after);
+  }
+  return state;
+}
+
+}  // namespace ketaclinic::pk
