@@ -1,28 +1,4 @@
-# The layers of KetaClinic, lowest first. A module may include headers only from the modules
-# listed before it that it declares as dependencies (kc_module DEPENDS). The check runs at
-# configure time over every source file, so an upward or undeclared include fails the build
-# before anything compiles. Tests: tests/layers_test.cmake proves the check rejects one.
-set(KC_LAYERS base pk pk_json cli)
-
-# kc_check_module_includes(NAME DIR ALLOWED...)
-# Fails configuration if a file under DIR includes "<module>/..." for a project module that is
-# neither NAME nor in ALLOWED.
-function(kc_check_module_includes name dir)
-  set(allowed ${name} ${ARGN})
-  file(GLOB_RECURSE sources CONFIGURE_DEPENDS "${dir}/*.h" "${dir}/*.cc")
-  foreach(source IN LISTS sources)
-    file(STRINGS "${source}" includes REGEX "^[ \t]*#[ \t]*include[ \t]*\"[a-z_]+/")
-    foreach(line IN LISTS includes)
-      string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*\"([a-z_]+)/.*" "\\1" target_module "${line}")
-      if(target_module IN_LIST KC_LAYERS AND NOT target_module IN_LIST allowed)
-        message(FATAL_ERROR
-          "Layering violation: ${source} (module '${name}') includes '${target_module}/', "
-          "which is not among its declared dependencies (${ARGN}). Dependencies point down "
-          "only: ${KC_LAYERS}.")
-      endif()
-    endforeach()
-  endforeach()
-endfunction()
+include("${CMAKE_CURRENT_LIST_DIR}/CheckIncludes.cmake")
 
 # kc_module(NAME SOURCES... DEPENDS modules... LIBS third-party targets...)
 # Declares library ketaclinic_NAME from src/NAME, checks its includes, and links its

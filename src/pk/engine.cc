@@ -59,7 +59,7 @@ std::array<double, 3> DispositionEigenvalues(int compartments, const MicroConsta
   }
   // Newton polish: the trigonometric form loses digits when roots are close.
   for (double& root : lambda) {
-    for (int iteration = 0; iteration < 3; ++iteration) {
+    for (int iteration = 0; iteration < 2; ++iteration) {
       const double f = ((root - a2) * root + a1) * root - a0;
       const double df = (3 * root - 2 * a2) * root + a1;
       if (df == 0) break;
@@ -83,72 +83,78 @@ Engine Engine::Create(const IndividualParameters& parameters, Method preferred) 
   engine.has_metabolite_ = parameters.metabolite.has_value();
   engine.n_ = engine.compartments_ + 1 + (engine.has_metabolite_ ? 1 : 0);
   engine.lambda_ = DispositionEigenvalues(parameters.compartments, parameters.Micro());
-  engine.method_ = preferred;
-  if (preferred == Method::kModal) engine.BuildModal();
-  if (engine.method_ == Method::kMatrixExponential) engine.BuildMatrix();
+  ModalForm form;
+  if (preferred == Method::kModal && ComputeModalForm(parameters, form)) {
+    engine.method_ = Method::kModal;
+    engine.mode_rate_ = form.rate;
+    engine.mode_input_ = form.input;
+    engine.plasma_row_ = form.plasma_row;
+    engine.effect_row_ = form.effect_row;
+    engine.metabolite_row_ = form.metabolite_row;
+  } else {
+    engine.BuildMatrix();
+  }
   return engine;
 }
 
-void Engine::BuildModal() {
-  const MicroConstants k = parameters_.Micro();
-  const int nc = compartments_;
+bool ComputeModalForm(const IndividualParameters& parameters, ModalForm& form) {
+  const MicroConstants k = parameters.Micro();
+  const int nc = parameters.compartments;
+  const std::array<double, 3> lambda = DispositionEigenvalues(nc, k);
   // Followers of Cp: the effect site, then the metabolite.
   std::array<Follower, 2> followers{};
   int follower_count = 0;
-  followers[Index(follower_count++)] = {parameters_.ke0_per_min, parameters_.ke0_per_min};
-  if (has_metabolite_) {
-    const MetaboliteDefinition& m = *parameters_.metabolite;
+  followers[Index(follower_count++)] = {parameters.ke0_per_min, parameters.ke0_per_min};
+  if (parameters.metabolite) {
+    const MetaboliteDefinition& m = *parameters.metabolite;
     followers[Index(follower_count++)] = {
-        m.fraction_formed * m.molar_mass_ratio * parameters_.cl_l_per_min / m.volume_l,
+        m.fraction_formed * m.molar_mass_ratio * parameters.cl_l_per_min / m.volume_l,
         m.clearance_l_per_min / m.volume_l};
   }
 
   // Every rate constant the coefficients divide by must be well separated.
   for (int i = 0; i < nc; ++i) {
     for (int j = i + 1; j < nc; ++j) {
-      if (!WellSeparated(lambda_[Index(i)], lambda_[Index(j)])) {
-        method_ = Method::kMatrixExponential;
-        return;
-      }
+      if (!WellSeparated(lambda[Index(i)], lambda[Index(j)])) return false;
     }
     for (int f = 0; f < follower_count; ++f) {
-      if (!WellSeparated(lambda_[Index(i)], followers[Index(f)].rate_per_min)) {
-        method_ = Method::kMatrixExponential;
-        return;
-      }
+      if (!WellSeparated(lambda[Index(i)], followers[Index(f)].rate_per_min)) return false;
     }
   }
 
+  form = ModalForm{};
+  form.modes = nc + follower_count;
   // Unit-bolus plasma amplitudes (reference/pk.md §3.6):
   // A_i = Π_peripheral (k_j1 − λ_i) / (V1 Π_{j≠i} (λ_j − λ_i)).
   const std::array<double, 2> back_rates = {k.k21, k.k31};
   for (int i = 0; i < nc; ++i) {
-    const double li = lambda_[Index(i)];
+    const double li = lambda[Index(i)];
     double numerator = 1;
     for (int p = 0; p < nc - 1; ++p) numerator *= back_rates[Index(p)] - li;
-    double denominator = parameters_.v1_l;
+    double denominator = parameters.v1_l;
     for (int j = 0; j < nc; ++j) {
-      if (j != i) denominator *= lambda_[Index(j)] - li;
+      if (j != i) denominator *= lambda[Index(j)] - li;
     }
-    mode_rate_[Index(i)] = li;
-    mode_input_[Index(i)] = numerator / denominator;
-    plasma_row_[Index(i)] = 1;
+    form.rate[Index(i)] = li;
+    form.input[Index(i)] = numerator / denominator;
+    form.plasma_row[Index(i)] = 1;
   }
   // Follower f: y = Σ w_i x_i + z, w_i = gain / (rate − λ_i), z' = −rate z − (Σ w_i A_i) R.
   for (int f = 0; f < follower_count; ++f) {
     const Follower& follower = followers[Index(f)];
     const int mode = nc + f;
-    std::array<double, kMaxStates>& row = f == 0 ? effect_row_ : metabolite_row_;
+    std::array<double, kMaxStates>& row = f == 0 ? form.effect_row : form.metabolite_row;
     double own_input = 0;
     for (int i = 0; i < nc; ++i) {
-      const double w = follower.gain_per_min / (follower.rate_per_min - lambda_[Index(i)]);
+      const double w = follower.gain_per_min / (follower.rate_per_min - lambda[Index(i)]);
       row[Index(i)] = w;
-      own_input -= w * mode_input_[Index(i)];
+      own_input -= w * form.input[Index(i)];
     }
     row[Index(mode)] = 1;
-    mode_rate_[Index(mode)] = follower.rate_per_min;
-    mode_input_[Index(mode)] = own_input;
+    form.rate[Index(mode)] = follower.rate_per_min;
+    form.input[Index(mode)] = own_input;
   }
+  return true;
 }
 
 void Engine::BuildMatrix() {

@@ -27,6 +27,24 @@ struct Concentrations {
 
 class Stepper;
 
+// The modal (one state per exponential) form of a model: x_i' = −rate_i x_i + input_i R, a bolus
+// D adds input_i D, and each concentration is Σ row_i x_i (mg/L). Modes 0..compartments−1 are the
+// disposition exponentials, then the effect site, then the metabolite if any.
+struct ModalForm {
+  int modes = 0;
+  std::array<double, kMaxStates> rate{};
+  std::array<double, kMaxStates> input{};
+  std::array<double, kMaxStates> plasma_row{};
+  std::array<double, kMaxStates> effect_row{};
+  std::array<double, kMaxStates> metabolite_row{};
+};
+
+// Computes the modal form from the closed-form eigenvalues (reference/pk.md §3.6). Returns false,
+// leaving `form` unspecified, when two rate constants that the coefficients divide by are closer
+// than 1e-3 relative: the modal form would then lose accuracy, and the matrix exponential is
+// the exact alternative (Engine chooses it).
+bool ComputeModalForm(const IndividualParameters& parameters, ModalForm& form);
+
 // The exact solution of a linear mammillary model (1-3 compartments) with an effect site and an
 // optional metabolite, for piecewise-constant infusion rates and boluses.
 //
@@ -77,7 +95,6 @@ class Engine {
 
  private:
   Engine() = default;
-  void BuildModal();
   void BuildMatrix();
 
   IndividualParameters parameters_;

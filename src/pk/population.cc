@@ -27,6 +27,20 @@ double Omega(double cv) { return std::sqrt(std::log1p(cv * cv)); }
 
 size_t Index(int64_t i) { return static_cast<size_t>(i); }
 
+// Population summaries cover the parent drug only.
+IndividualParameters ParentOnly(const IndividualParameters& typical) {
+  IndividualParameters p;
+  p.compartments = typical.compartments;
+  p.v1_l = typical.v1_l;
+  p.v2_l = typical.v2_l;
+  p.v3_l = typical.v3_l;
+  p.cl_l_per_min = typical.cl_l_per_min;
+  p.q2_l_per_min = typical.q2_l_per_min;
+  p.q3_l_per_min = typical.q3_l_per_min;
+  p.ke0_per_min = typical.ke0_per_min;
+  return p;
+}
+
 // Everything one worker needs besides the shared request.
 struct Workspace {
   internal::ModalBlock block;
@@ -42,12 +56,18 @@ struct Workspace {
 class PopulationRun {
  public:
   PopulationRun(const PopulationRequest& request, const IndividualParameters& typical)
-      : request_(request), typical_(typical) {
+      : request_(request),
+        typical_(typical),
+        sampler_(ParentOnly(typical), request.model.variability, request.seed) {
     timeline_ = BuildTimeline(request.schedule, request.grid);
     plan_.timeline = &timeline_;
     const std::vector<double>& times = timeline_.output_times_min;
-    plan_.auc_half_width.assign(times.size(), 0);
-    for (size_t i = 1; i < times.size(); ++i) plan_.auc_half_width[i] = 0.5 * (times[i] - times[i - 1]);
+    plan_.auc_weight.assign(times.size(), 0);
+    for (size_t i = 1; i < times.size(); ++i) {
+      const double half_width = 0.5 * (times[i] - times[i - 1]);
+      plan_.auc_weight[i - 1] += half_width;
+      plan_.auc_weight[i] += half_width;
+    }
     time_count_ = static_cast<int64_t>(times.size());
     profiles_ = !request.percentiles.empty() || !request.thresholds_ng_per_ml.empty();
     keep_matrix_ = !request.percentiles.empty();
@@ -138,38 +158,41 @@ class PopulationRun {
     ws.effect_above_counts.assign(thresholds, std::vector<int64_t>(Index(time_count_), 0));
   }
 
-  // Fills lane `lane` of the block with a subject's modal form; false if the subject needs the
-  // matrix exponential (the lane is then left zero).
-  bool FillLane(Workspace& ws, int lane, const Engine& engine) const {
+  // Fills lane `lane` of the block with a subject's modal form.
+  void FillLane(Workspace& ws, int lane, const ModalForm& form) const {
     internal::ModalBlock& block = ws.block;
     const size_t l = static_cast<size_t>(lane);
-    ClearLane(ws, lane);
-    if (engine.method() != Engine::Method::kModal) return false;
-    const int modes = engine.state_count();
     for (size_t d = 0; d < timeline_.distinct_dt_min.size(); ++d) {
       const double dt = timeline_.distinct_dt_min[d];
-      for (int m = 0; m < modes; ++m) {
-        const double rate = engine.mode_rates()[size_t(m)];
-        block.decay[d][size_t(m)][l] = std::exp(-rate * dt);
-        block.gain[d][size_t(m)][l] = engine.mode_inputs()[size_t(m)] * -std::expm1(-rate * dt) / rate;
+      for (int m = 0; m < form.modes; ++m) {
+        const double rate = form.rate[size_t(m)];
+        const double decay = std::exp(-rate * dt);
+        // 1 − e^{−x} loses digits to cancellation only for small x; expm1 is slower.
+        const double rise = rate * dt < 0.01 ? -std::expm1(-rate * dt) : 1 - decay;
+        block.decay[d][size_t(m)][l] = decay;
+        block.gain[d][size_t(m)][l] = form.input[size_t(m)] * rise / rate;
       }
     }
-    for (int m = 0; m < modes; ++m) {
-      block.input[size_t(m)][l] = engine.mode_inputs()[size_t(m)];
-      block.effect_row[size_t(m)][l] = engine.effect_row()[size_t(m)];
+    for (int m = 0; m < form.modes; ++m) {
+      block.input[size_t(m)][l] = form.input[size_t(m)];
+      block.effect_row[size_t(m)][l] = form.effect_row[size_t(m)];
     }
-    return true;
   }
 
   void RunBlock(Workspace& ws, int64_t first_subject) {
     std::array<bool, kBlock> fallback{};
-    std::array<Engine, kBlock> engines = MakeEngines(first_subject);
+    std::array<IndividualParameters, kBlock> subjects;
     const int lanes = static_cast<int>(std::min<int64_t>(kBlock, request_.subjects - first_subject));
     for (int lane = 0; lane < kBlock; ++lane) {
-      if (lane < lanes) {
-        fallback[size_t(lane)] = !FillLane(ws, lane, engines[size_t(lane)]);
+      ClearLane(ws, lane);
+      if (lane >= lanes) continue;
+      IndividualParameters& p = subjects[size_t(lane)];
+      p = sampler_.Sample(first_subject + lane);
+      ModalForm form;
+      if (ComputeModalForm(p, form)) {
+        FillLane(ws, lane, form);
       } else {
-        ClearLane(ws, lane);
+        fallback[size_t(lane)] = true;
       }
     }
     internal::RunModalBlock(plan_, ws.block, ws.summary,
@@ -178,7 +201,7 @@ class PopulationRun {
     for (int lane = 0; lane < lanes; ++lane) {
       if (fallback[size_t(lane)]) {
         ++ws.matrix_exponential_subjects;
-        RunLaneByMatrixExponential(ws, lane, engines[size_t(lane)]);
+        RunLaneByMatrixExponential(ws, lane, Engine::Create(subjects[size_t(lane)]));
       }
       Store(ws, lane, first_subject + lane);
     }
@@ -198,17 +221,6 @@ class PopulationRun {
     }
   }
 
-  std::array<Engine, kBlock> MakeEngines(int64_t first_subject) const {
-    auto make = [&](int lane) {
-      const int64_t index = std::min(first_subject + lane, request_.subjects - 1);
-      IndividualParameters p =
-          SampleSubject(typical_, request_.model.variability, request_.seed, index);
-      p.metabolite.reset();  // population summaries cover the parent only
-      return Engine::Create(p);
-    };
-    return {make(0), make(1), make(2), make(3), make(4), make(5), make(6), make(7)};
-  }
-
   // The same walk as the kernel, one subject at a time, for an ill-conditioned modal form.
   void RunLaneByMatrixExponential(Workspace& ws, int lane, const Engine& engine) const {
     std::vector<Stepper> steppers;
@@ -217,15 +229,12 @@ class PopulationRun {
     const size_t l = static_cast<size_t>(lane);
     s.plasma_cmax[l] = s.effect_cmax[l] = -1;
     s.plasma_auc[l] = s.effect_auc[l] = 0;
-    double plasma_prev = 0, effect_prev = 0;
     State state;
     auto record = [&](int index) {
       const Concentrations c = engine.Read(state);
-      const double w = plan_.auc_half_width[size_t(index)];
-      s.plasma_auc[l] += w * (c.plasma_mg_per_l + plasma_prev);
-      s.effect_auc[l] += w * (c.effect_mg_per_l + effect_prev);
-      plasma_prev = c.plasma_mg_per_l;
-      effect_prev = c.effect_mg_per_l;
+      const double w = plan_.auc_weight[size_t(index)];
+      s.plasma_auc[l] += w * c.plasma_mg_per_l;
+      s.effect_auc[l] += w * c.effect_mg_per_l;
       if (c.plasma_mg_per_l > s.plasma_cmax[l]) {
         s.plasma_cmax[l] = c.plasma_mg_per_l;
         s.plasma_tmax_index[l] = index;
@@ -320,6 +329,7 @@ class PopulationRun {
 
   const PopulationRequest& request_;
   const IndividualParameters typical_;
+  const SubjectSampler sampler_;
   Timeline timeline_;
   internal::KernelPlan plan_;
   int64_t time_count_ = 0;
@@ -364,9 +374,16 @@ Status ValidatePopulationRequest(const PopulationRequest& request) {
   return v.Finish();
 }
 
-IndividualParameters SampleSubject(const IndividualParameters& typical,
-                                   const Variability& variability, uint64_t seed, int64_t index) {
-  SplitMix64 rng = SubjectStream(seed, static_cast<uint64_t>(index));
+SubjectSampler::SubjectSampler(const IndividualParameters& typical,
+                               const Variability& variability, uint64_t seed)
+    : typical_(typical),
+      omega_{Omega(variability.v1_cv), Omega(variability.v2_cv), Omega(variability.v3_cv),
+             Omega(variability.cl_cv), Omega(variability.q2_cv), Omega(variability.q3_cv),
+             Omega(variability.ke0_cv)},
+      seed_(seed) {}
+
+IndividualParameters SubjectSampler::Sample(int64_t index) const {
+  SplitMix64 rng = SubjectStream(seed_, static_cast<uint64_t>(index));
   // Always draw all seven, so that adding variability to one parameter leaves the others' draws.
   std::array<double, 8> eta{};
   for (size_t i = 0; i < eta.size(); i += 2) {
@@ -374,15 +391,20 @@ IndividualParameters SampleSubject(const IndividualParameters& typical,
     eta[i] = pair.first;
     eta[i + 1] = pair.second;
   }
-  IndividualParameters p = typical;
-  p.v1_l *= std::exp(Omega(variability.v1_cv) * eta[0]);
-  p.v2_l *= std::exp(Omega(variability.v2_cv) * eta[1]);
-  p.v3_l *= std::exp(Omega(variability.v3_cv) * eta[2]);
-  p.cl_l_per_min *= std::exp(Omega(variability.cl_cv) * eta[3]);
-  p.q2_l_per_min *= std::exp(Omega(variability.q2_cv) * eta[4]);
-  p.q3_l_per_min *= std::exp(Omega(variability.q3_cv) * eta[5]);
-  p.ke0_per_min *= std::exp(Omega(variability.ke0_cv) * eta[6]);
+  IndividualParameters p = typical_;
+  p.v1_l *= std::exp(omega_[0] * eta[0]);
+  p.v2_l *= std::exp(omega_[1] * eta[1]);
+  p.v3_l *= std::exp(omega_[2] * eta[2]);
+  p.cl_l_per_min *= std::exp(omega_[3] * eta[3]);
+  p.q2_l_per_min *= std::exp(omega_[4] * eta[4]);
+  p.q3_l_per_min *= std::exp(omega_[5] * eta[5]);
+  if (omega_[6] > 0) p.ke0_per_min *= std::exp(omega_[6] * eta[6]);
   return p;
+}
+
+IndividualParameters SampleSubject(const IndividualParameters& typical,
+                                   const Variability& variability, uint64_t seed, int64_t index) {
+  return SubjectSampler(typical, variability, seed).Sample(index);
 }
 
 Result<PopulationResult> SimulatePopulation(const PopulationRequest& request,

@@ -1,6 +1,7 @@
 #ifndef KETACLINIC_PK_POPULATION_H_
 #define KETACLINIC_PK_POPULATION_H_
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -56,8 +57,21 @@ inline constexpr double kMaxProfileValues = 50'000'000;
 
 Status ValidatePopulationRequest(const PopulationRequest& request);
 
-// The parameters of subject `index`: each typical value times exp(eta), eta ~ N(0, ln(1 + CV^2)),
-// from the subject's own random stream, so the result depends only on (seed, index).
+// Draws subjects' parameters: each typical value times exp(eta), eta ~ N(0, ln(1 + CV^2)), from
+// the subject's own random stream, so a subject depends only on (seed, index).
+class SubjectSampler {
+ public:
+  SubjectSampler(const IndividualParameters& typical, const Variability& variability,
+                 uint64_t seed);
+  IndividualParameters Sample(int64_t index) const;
+
+ private:
+  IndividualParameters typical_;
+  std::array<double, 7> omega_{};  // v1 v2 v3 cl q2 q3 ke0
+  uint64_t seed_;
+};
+
+// One subject, as SubjectSampler(typical, variability, seed).Sample(index).
 IndividualParameters SampleSubject(const IndividualParameters& typical,
                                    const Variability& variability, uint64_t seed, int64_t index);
 

@@ -1,6 +1,12 @@
 #include "pk/population_kernel.h"
 
 #include <cstddef>
+#include <cstring>
+
+// The wide vector type below is passed between inlined helpers only; the ABI note g++ gives
+// for it (no AVX-512 in the baseline clone) concerns calls across object files, which never
+// happen here.
+#pragma GCC diagnostic ignored "-Wpsabi"
 
 namespace ketaclinic::pk::internal {
 namespace {
@@ -8,67 +14,81 @@ namespace {
 // The hot loop: per time step, one multiply-add per mode and subject, then the outputs.
 // Written over fixed-width lane arrays so that the compiler vectorizes across subjects;
 // the target clones let it use AVX2/AVX-512 where the processor has them, chosen at load time.
+// kBlock doubles as one GCC vector: one AVX-512 register, two AVX2 or four SSE2 registers,
+// whichever the target clone has. Explicit vectors keep the state in registers across steps.
+using Vec = double __attribute__((vector_size(kBlock * sizeof(double))));
+
+inline Vec Load(const Lanes& lanes) {
+  Vec v;
+  std::memcpy(&v, lanes.data(), sizeof v);
+  return v;
+}
+
+inline void Store(const Vec& v, Lanes& lanes) { std::memcpy(lanes.data(), &v, sizeof v); }
+
+inline Vec Splat(double value) { return Vec{} + value; }
+
 template <size_t kCompartments, bool kProfiles>
 inline __attribute__((always_inline)) void Walk(const KernelPlan& plan, const ModalBlock& block,
                                                 BlockSummary& out, double* plasma_profile,
                                                 double* effect_profile) {
   constexpr size_t kUsed = kCompartments + 1;
-  constexpr size_t kLanes = kBlock;
-  std::array<Lanes, kModes> x{};
-  Lanes plasma_prev{}, effect_prev{};
+  std::array<Vec, kUsed> x{};
+  std::array<Vec, kUsed> input{};
+  std::array<Vec, kCompartments> effect_row{};
+  for (size_t m = 0; m < kUsed; ++m) input[m] = Load(block.input[m]);
+  for (size_t m = 0; m < kCompartments; ++m) effect_row[m] = Load(block.effect_row[m]);
+  Vec plasma_auc{}, effect_auc{};
+  Vec plasma_cmax = Splat(-1), effect_cmax = Splat(-1), plasma_tmax{}, effect_tmax{};
   const Timeline& timeline = *plan.timeline;
 
   auto record = [&](int index) {
-    const double half_width = plan.auc_half_width[static_cast<size_t>(index)];
-    const double index_value = static_cast<double>(index);
-#pragma GCC ivdep
-    for (size_t lane = 0; lane < kLanes; ++lane) {
-      double cp = 0;
-      for (size_t m = 0; m < kCompartments; ++m) cp += x[m][lane];
-      double ce = x[kCompartments][lane];
-      for (size_t m = 0; m < kCompartments; ++m) ce += block.effect_row[m][lane] * x[m][lane];
-      out.plasma_auc[lane] += half_width * (cp + plasma_prev[lane]);
-      out.effect_auc[lane] += half_width * (ce + effect_prev[lane]);
-      plasma_prev[lane] = cp;
-      effect_prev[lane] = ce;
-      const bool plasma_up = cp > out.plasma_cmax[lane];
-      out.plasma_cmax[lane] = plasma_up ? cp : out.plasma_cmax[lane];
-      out.plasma_tmax_index[lane] = plasma_up ? index_value : out.plasma_tmax_index[lane];
-      const bool effect_up = ce > out.effect_cmax[lane];
-      out.effect_cmax[lane] = effect_up ? ce : out.effect_cmax[lane];
-      out.effect_tmax_index[lane] = effect_up ? index_value : out.effect_tmax_index[lane];
-      if constexpr (kProfiles) {
-        plasma_profile[static_cast<size_t>(index) * kLanes + lane] = cp;
-        effect_profile[static_cast<size_t>(index) * kLanes + lane] = ce;
-      }
+    const double weight = plan.auc_weight[static_cast<size_t>(index)];
+    const Vec index_value = Splat(static_cast<double>(index));
+    Vec cp = x[0];
+    Vec ce = x[kCompartments] + effect_row[0] * x[0];
+    for (size_t m = 1; m < kCompartments; ++m) {
+      cp += x[m];
+      ce += effect_row[m] * x[m];
+    }
+    plasma_auc += weight * cp;
+    effect_auc += weight * ce;
+    const auto plasma_up = cp > plasma_cmax;
+    plasma_cmax = plasma_up ? cp : plasma_cmax;
+    plasma_tmax = plasma_up ? index_value : plasma_tmax;
+    const auto effect_up = ce > effect_cmax;
+    effect_cmax = effect_up ? ce : effect_cmax;
+    effect_tmax = effect_up ? index_value : effect_tmax;
+    if constexpr (kProfiles) {
+      std::memcpy(plasma_profile + static_cast<size_t>(index) * kBlock, &cp, sizeof cp);
+      std::memcpy(effect_profile + static_cast<size_t>(index) * kBlock, &ce, sizeof ce);
     }
   };
   auto bolus = [&](double dose) {
-    for (size_t m = 0; m < kUsed; ++m) {
-      for (size_t lane = 0; lane < kLanes; ++lane) x[m][lane] += block.input[m][lane] * dose;
-    }
+    for (size_t m = 0; m < kUsed; ++m) x[m] += input[m] * dose;
   };
 
-  out = BlockSummary{};
-  for (size_t lane = 0; lane < kLanes; ++lane) {
-    out.plasma_cmax[lane] = -1;
-    out.effect_cmax[lane] = -1;
-  }
   if (timeline.bolus_mg_at_zero != 0) bolus(timeline.bolus_mg_at_zero);
   record(0);
   for (const TimelineStep& step : timeline.steps) {
+    // The propagator of this step's length (L1-resident; usually one length for all steps).
     const auto& decay = block.decay[static_cast<size_t>(step.dt_index)];
     const auto& gain = block.gain[static_cast<size_t>(step.dt_index)];
     const double rate = step.rate_mg_per_min;
-    for (size_t m = 0; m < kUsed; ++m) {
-#pragma GCC ivdep
-      for (size_t lane = 0; lane < kLanes; ++lane) {
-        x[m][lane] = x[m][lane] * decay[m][lane] + gain[m][lane] * rate;
-      }
+    if (rate == 0) {  // most steps: after the infusion, decay only
+      for (size_t m = 0; m < kUsed; ++m) x[m] *= Load(decay[m]);
+    } else {
+      for (size_t m = 0; m < kUsed; ++m) x[m] = x[m] * Load(decay[m]) + Load(gain[m]) * rate;
     }
     if (step.bolus_mg_after != 0) bolus(step.bolus_mg_after);
     if (step.output_index >= 0) record(step.output_index);
   }
+  Store(plasma_cmax, out.plasma_cmax);
+  Store(plasma_tmax, out.plasma_tmax_index);
+  Store(plasma_auc, out.plasma_auc);
+  Store(effect_cmax, out.effect_cmax);
+  Store(effect_tmax, out.effect_tmax_index);
+  Store(effect_auc, out.effect_auc);
 }
 
 template <bool kProfiles>

@@ -34,7 +34,9 @@ struct BlockSummary {
 // The precomputed walk of a population's timeline.
 struct KernelPlan {
   const Timeline* timeline = nullptr;
-  std::vector<double> auc_half_width;  // per output index: ½ (t_i − t_{i−1}), 0 for i = 0
+  // Trapezoid weights per output index, ½ (t_{i+1} − t_{i−1}) with the ends halved: the linear
+  // trapezoidal AUC is Σ w_i C_i, one multiply-add per point.
+  std::vector<double> auc_weight;
 };
 
 // Simulates one block. Concentrations are in mg/L. When `plasma_profile` is not null, writes
