@@ -1,5 +1,0 @@
-if(EXISTS "/work/main/build/dev/src/cli/ketaclinic_cli_tests[1]_tests.cmake")
-  include("/work/main/build/dev/src/cli/ketaclinic_cli_tests[1]_tests.cmake")
-else()
-  add_test(ketaclinic_cli_tests_NOT_BUILT ketaclinic_cli_tests_NOT_BUILT)
-endif()

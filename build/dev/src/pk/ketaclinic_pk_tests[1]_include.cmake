@@ -1,5 +1,0 @@
-if(EXISTS "/work/main/build/dev/src/pk/ketaclinic_pk_tests[1]_tests.cmake")
-  include("/work/main/build/dev/src/pk/ketaclinic_pk_tests[1]_tests.cmake")
-else()
-  add_test(ketaclinic_pk_tests_NOT_BUILT ketaclinic_pk_tests_NOT_BUILT)
-endif()
