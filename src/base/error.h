@@ -11,12 +11,12 @@ namespace ketaclinic {
 
 // The kind of an expected failure. A rule verdict is not an error: it is a list of findings.
 enum class ErrorCode {
-  kInvalidArgument,  // the caller's input is wrong; `problems` names each bad field
-  kNotFound,         // a named thing (model, record) does not exist
+  kInvalidArgument,     // the caller's input is wrong; `problems` names each bad field
+  kNotFound,            // a named thing (model, record) does not exist
   kFailedPrecondition,  // the request is valid but the system is not in a state to do it
-  kOutOfRange,       // a computation left its supported domain (e.g. a horizon too short)
-  kIo,               // a file or device could not be read or written
-  kInternal,         // a bug; should never reach a user
+  kOutOfRange,          // a computation left its supported domain (e.g. a horizon too short)
+  kIo,                  // a file or device could not be read or written
+  kInternal,            // a bug; should never reach a user
 };
 
 const char* ErrorCodeName(ErrorCode code);
@@ -67,8 +67,8 @@ inline Status OkStatus() { return {}; }
 }  // namespace ketaclinic
 
 // Programmer-error check: aborts with the condition and location. Never use it for user input.
-#define KC_CHECK(condition)                                                   \
-  do {                                                                        \
+#define KC_CHECK(condition)                                                                \
+  do {                                                                                     \
     if (!(condition)) ::ketaclinic::internal::CheckFailed(#condition, __FILE__, __LINE__); \
   } while (false)
 

@@ -15,23 +15,25 @@ void Validator::Require(bool ok, std::string_view field, std::string_view reason
   if (!ok) problems_.push_back(FieldProblem{std::string(field), std::string(reason)});
 }
 
+// Reasons are built only for a failing field: validation runs on every simulation, and
+// formatting numbers into strings would cost more than the simulation itself.
 bool Validator::Finite(std::string_view field, double value) {
   const bool ok = std::isfinite(value);
-  Require(ok, field, "must be a finite number, got " + FormatNumber(value));
+  if (!ok) Add({std::string(field), "must be a finite number, got " + FormatNumber(value)});
   return ok;
 }
 
 bool Validator::Positive(std::string_view field, double value) {
   if (!Finite(field, value)) return false;
   const bool ok = value > 0.0;
-  Require(ok, field, "must be greater than 0, got " + FormatNumber(value));
+  if (!ok) Add({std::string(field), "must be greater than 0, got " + FormatNumber(value)});
   return ok;
 }
 
 bool Validator::NonNegative(std::string_view field, double value) {
   if (!Finite(field, value)) return false;
   const bool ok = value >= 0.0;
-  Require(ok, field, "must not be negative, got " + FormatNumber(value));
+  if (!ok) Add({std::string(field), "must not be negative, got " + FormatNumber(value)});
   return ok;
 }
 
@@ -39,10 +41,12 @@ bool Validator::InRange(std::string_view field, double value, double low, double
                         std::string_view unit) {
   if (!Finite(field, value)) return false;
   const bool ok = value >= low && value <= high;
-  std::string reason = "must be between " + FormatNumber(low) + " and " + FormatNumber(high);
-  if (!unit.empty()) reason += " " + std::string(unit);
-  reason += ", got " + FormatNumber(value);
-  Require(ok, field, reason);
+  if (!ok) {
+    std::string reason = "must be between " + FormatNumber(low) + " and " + FormatNumber(high);
+    if (!unit.empty()) reason += " " + std::string(unit);
+    reason += ", got " + FormatNumber(value);
+    Add({std::string(field), std::move(reason)});
+  }
   return ok;
 }
 

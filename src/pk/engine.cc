@@ -186,7 +186,8 @@ void Engine::BuildMatrix() {
   if (has_metabolite_) {
     const MetaboliteDefinition& m = *parameters_.metabolite;
     const int metabolite = nc + 1;
-    at(metabolite, 0) = m.fraction_formed * m.molar_mass_ratio * parameters_.cl_l_per_min / m.volume_l / v1;
+    at(metabolite, 0) =
+        m.fraction_formed * m.molar_mass_ratio * parameters_.cl_l_per_min / m.volume_l / v1;
     at(metabolite, metabolite) = -m.clearance_l_per_min / m.volume_l;
     metabolite_row_[Index(metabolite)] = 1;
   }

@@ -123,7 +123,8 @@ class Stepper {
   void Advance(State& state, double rate_mg_per_min) const {
     if (diagonal_) {
       for (int i = 0; i < n_; ++i) {
-        state.x[size_t(i)] = phi_[size_t(i)] * state.x[size_t(i)] + gamma_[size_t(i)] * rate_mg_per_min;
+        state.x[size_t(i)] =
+            phi_[size_t(i)] * state.x[size_t(i)] + gamma_[size_t(i)] * rate_mg_per_min;
       }
       return;
     }

@@ -20,7 +20,8 @@ SeriesSummary Summarize(std::span<const double> time_min, std::span<const double
       summary.cmax_ng_per_ml = values[i];
       summary.tmax_min = time_min[i];
     }
-    summary.auc_ng_min_per_ml += 0.5 * (values[i] + values[i - 1]) * (time_min[i] - time_min[i - 1]);
+    summary.auc_ng_min_per_ml +=
+        0.5 * (values[i] + values[i - 1]) * (time_min[i] - time_min[i - 1]);
   }
   return summary;
 }

@@ -53,7 +53,9 @@ TEST(MetricsTest, EffectDecrementTimeIsTheLastCrossing) {
   const Engine engine = Engine::Create(OneCompartment(10, 1, ke0));
   Schedule schedule;
   schedule.boluses.push_back({0, 100});
-  auto ce = [&](double t) { return c0 * ke0 / (ke0 - k) * (std::exp(-k * t) - std::exp(-ke0 * t)); };
+  auto ce = [&](double t) {
+    return c0 * ke0 / (ke0 - k) * (std::exp(-k * t) - std::exp(-ke0 * t));
+  };
   double low = 10, high = 200;  // the peak is at ln(ke0/k)/(ke0−k) ≈ 4 min
   while (high - low > 1e-10) {
     const double mid = 0.5 * (low + high);

@@ -21,8 +21,7 @@ struct Variability {
   double ke0_cv = 0;
 
   bool Any() const {
-    return v1_cv > 0 || v2_cv > 0 || v3_cv > 0 || cl_cv > 0 || q2_cv > 0 || q3_cv > 0 ||
-           ke0_cv > 0;
+    return v1_cv > 0 || v2_cv > 0 || v3_cv > 0 || cl_cv > 0 || q2_cv > 0 || q3_cv > 0 || ke0_cv > 0;
   }
 };
 
@@ -43,10 +42,10 @@ struct MetaboliteDefinition {
 // site, in canonical form: volumes and inter-compartmental clearances at a reference weight and
 // allometric weight exponents. Micro-constant sets (V1 + k's) are converted to this form.
 struct ModelDefinition {
-  std::string name;          // registry key, e.g. "domino"
-  std::string title;         // "Domino 1984"
-  std::string citation;      // full reference
-  std::string population;    // who the data came from
+  std::string name;            // registry key, e.g. "domino"
+  std::string title;           // "Domino 1984"
+  std::string citation;        // full reference
+  std::string population;      // who the data came from
   std::string ke0_provenance;  // where ke0 comes from, and how solid it is
   std::string notes;
   bool paediatric = false;
@@ -54,14 +53,14 @@ struct ModelDefinition {
   int compartments = 3;  // 1, 2 or 3
   double reference_weight_kg = 70;
   double v1_l = 0;
-  double v2_l = 0;  // unused when compartments < 2
-  double v3_l = 0;  // unused when compartments < 3
-  double cl_l_per_min = 0;  // elimination clearance from V1
-  double q2_l_per_min = 0;  // V1 <-> V2
-  double q3_l_per_min = 0;  // V1 <-> V3
+  double v2_l = 0;                       // unused when compartments < 2
+  double v3_l = 0;                       // unused when compartments < 3
+  double cl_l_per_min = 0;               // elimination clearance from V1
+  double q2_l_per_min = 0;               // V1 <-> V2
+  double q3_l_per_min = 0;               // V1 <-> V3
   double volume_weight_exponent = 1;     // V = V_ref * (W / W_ref)^exponent
   double clearance_weight_exponent = 1;  // CL, Q = CL_ref * (W / W_ref)^exponent
-  double ke0_per_min = 0;  // plasma -> effect-site equilibration rate constant
+  double ke0_per_min = 0;                // plasma -> effect-site equilibration rate constant
   Variability variability;
   std::optional<MetaboliteDefinition> metabolite;
 

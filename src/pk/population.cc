@@ -182,7 +182,8 @@ class PopulationRun {
   void RunBlock(Workspace& ws, int64_t first_subject) {
     std::array<bool, kBlock> fallback{};
     std::array<IndividualParameters, kBlock> subjects;
-    const int lanes = static_cast<int>(std::min<int64_t>(kBlock, request_.subjects - first_subject));
+    const int lanes =
+        static_cast<int>(std::min<int64_t>(kBlock, request_.subjects - first_subject));
     for (int lane = 0; lane < kBlock; ++lane) {
       ClearLane(ws, lane);
       if (lane >= lanes) continue;
@@ -307,7 +308,8 @@ class PopulationRun {
         const std::vector<float>& matrix = plasma ? plasma_matrix_ : effect_matrix_;
         std::copy_n(matrix.begin() + static_cast<ptrdiff_t>(time * n), n, row.begin());
         std::sort(row.begin(), row.end());
-        auto& out = plasma ? result_.plasma_percentiles_ng_per_ml : result_.effect_percentiles_ng_per_ml;
+        auto& out =
+            plasma ? result_.plasma_percentiles_ng_per_ml : result_.effect_percentiles_ng_per_ml;
         for (size_t p = 0; p < percentiles; ++p) {
           // Linear interpolation between order statistics (Hyndman & Fan type 7, numpy's default).
           const double h = static_cast<double>(n - 1) * request_.percentiles[p] / 100;
@@ -350,7 +352,8 @@ Status ValidatePopulationRequest(const PopulationRequest& request) {
                 "' has no inter-individual variability; give coefficients of variation "
                 "(--cv) to simulate a population");
   v.InRange("weight_kg", request.weight_kg, kMinWeightKg, kMaxWeightKg, "kg");
-  if (auto status = ValidateSchedule(request.schedule); !status) v.Merge(status.error(), "schedule.");
+  if (auto status = ValidateSchedule(request.schedule); !status)
+    v.Merge(status.error(), "schedule.");
   if (auto status = ValidateGrid(request.grid); !status) v.Merge(status.error(), "");
   v.Require(request.subjects >= 1 && request.subjects <= kMaxSubjects, "subjects",
             "must be between 1 and " + std::to_string(kMaxSubjects) + ", got " +
@@ -374,8 +377,8 @@ Status ValidatePopulationRequest(const PopulationRequest& request) {
   return v.Finish();
 }
 
-SubjectSampler::SubjectSampler(const IndividualParameters& typical,
-                               const Variability& variability, uint64_t seed)
+SubjectSampler::SubjectSampler(const IndividualParameters& typical, const Variability& variability,
+                               uint64_t seed)
     : typical_(typical),
       omega_{Omega(variability.v1_cv), Omega(variability.v2_cv), Omega(variability.v3_cv),
              Omega(variability.cl_cv), Omega(variability.q2_cv), Omega(variability.q3_cv),

@@ -90,15 +90,16 @@ void CheckAgainstSimulate(const PopulationRequest& request) {
     for (size_t p = 0; p < request.percentiles.size(); ++p) {
       const double h = static_cast<double>(n - 1) * request.percentiles[p] / 100;
       const size_t lo = static_cast<size_t>(h);
-      const double expected =
-          values[lo] + (h - static_cast<double>(lo)) * (values[std::min(lo + 1, n - 1)] - values[lo]);
+      const double expected = values[lo] + (h - static_cast<double>(lo)) *
+                                               (values[std::min(lo + 1, n - 1)] - values[lo]);
       // Profiles are kept as float for the percentiles: 1e-6 relative.
       EXPECT_NEAR(result->plasma_percentiles_ng_per_ml[p][t], expected, 1e-6 * expected + 1e-9);
     }
     for (size_t h = 0; h < request.thresholds_ng_per_ml.size(); ++h) {
-      const double above = static_cast<double>(std::count_if(values.begin(), values.end(), [&](double v) {
-                             return v > request.thresholds_ng_per_ml[h];
-                           })) / static_cast<double>(n);
+      const double above = static_cast<double>(std::count_if(
+                               values.begin(), values.end(),
+                               [&](double v) { return v > request.thresholds_ng_per_ml[h]; })) /
+                           static_cast<double>(n);
       EXPECT_DOUBLE_EQ(result->plasma_fraction_above[h][t], above);
     }
   }
@@ -161,8 +162,8 @@ TEST(PopulationTest, RejectsBadRequestsNamingEveryField) {
   ASSERT_FALSE(result.has_value());
   std::vector<std::string> fields;
   for (const FieldProblem& p : result.error().problems()) fields.push_back(p.field);
-  for (const std::string expected : {"model", "subjects", "threads", "weight_kg", "percentiles[0]",
-                                     "thresholds_ng_per_ml[0]"}) {
+  for (const std::string expected :
+       {"model", "subjects", "threads", "weight_kg", "percentiles[0]", "thresholds_ng_per_ml[0]"}) {
     EXPECT_NE(std::find(fields.begin(), fields.end(), expected), fields.end()) << expected;
   }
 }

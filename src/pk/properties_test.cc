@@ -36,7 +36,8 @@ Schedule ArbitrarySchedule() {
   Schedule s;
   const int boluses = *rc::gen::inRange(0, 3);
   for (int i = 0; i < boluses; ++i) {
-    s.boluses.push_back({static_cast<double>(*rc::gen::inRange(0, 1800)) / 10, *LogUniform(0.1, 100)});
+    s.boluses.push_back(
+        {static_cast<double>(*rc::gen::inRange(0, 1800)) / 10, *LogUniform(0.1, 100)});
   }
   const int infusions = *rc::gen::inRange(boluses == 0 ? 1 : 0, 3);
   for (int i = 0; i < infusions; ++i) {
@@ -90,7 +91,8 @@ RC_GTEST_PROP(PropertiesTest, ClearanceTimesAucEqualsTheDose, ()) {
   const IndividualParameters p = ArbitraryParameters();
   const Engine engine = Engine::Create(p);
   const double dose = *LogUniform(1, 100);
-  const double terminal = DispositionEigenvalues(p.compartments, p.Micro())[size_t(p.compartments - 1)];
+  const double terminal =
+      DispositionEigenvalues(p.compartments, p.Micro())[size_t(p.compartments - 1)];
   const double horizon = 60 * std::log(2) / terminal;
   State state;
   engine.AddBolus(state, dose);
@@ -134,7 +136,8 @@ RC_GTEST_PROP(PropertiesTest, ConcentrationsScaleWithTheDose, ()) {
   const Curve tripled = *Simulate(engine, s, kGrid);
   const double scale = Peak(tripled.plasma_ng_per_ml);
   for (size_t i = 0; i < base.time_min.size(); ++i) {
-    RC_ASSERT(std::abs(tripled.plasma_ng_per_ml[i] - 3 * base.plasma_ng_per_ml[i]) <= 1e-12 * scale);
+    RC_ASSERT(std::abs(tripled.plasma_ng_per_ml[i] - 3 * base.plasma_ng_per_ml[i]) <=
+              1e-12 * scale);
   }
 }
 

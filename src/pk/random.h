@@ -23,9 +23,7 @@ class SplitMix64 {
   }
 
   // Uniform on (0, 1]: 53 random bits, never 0 (safe for log).
-  double NextUnitOpenZero() {
-    return (static_cast<double>(Next() >> 11) + 1.0) * 0x1.0p-53;
-  }
+  double NextUnitOpenZero() { return (static_cast<double>(Next() >> 11) + 1.0) * 0x1.0p-53; }
 
  private:
   uint64_t state_;

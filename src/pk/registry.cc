@@ -24,9 +24,9 @@ ModelDefinition Domino() {
   m.compartments = 3;
   m.studied_weight_min_kg = 50;
   m.studied_weight_max_kg = 100;
-  SetFromMicroConstants(m, 0.063 * 70,
-                        MicroConstants{.k10 = 0.438, .k12 = 0.592, .k21 = 0.247, .k13 = 0.590,
-                                       .k31 = 0.0146});
+  SetFromMicroConstants(
+      m, 0.063 * 70,
+      MicroConstants{.k10 = 0.438, .k12 = 0.592, .k21 = 0.247, .k13 = 0.590, .k31 = 0.0146});
   m.ke0_provenance =
       "Not published. STANPUMP has no effect-site mode for ketamine (k41 = 10 \"no idea\"); "
       "stanpumpR assumes a time to peak effect of 3 min (\"Just a guess\"), from which ke0 is "
@@ -47,9 +47,11 @@ ModelDefinition Clements() {
   m.compartments = 2;
   m.studied_weight_min_kg = 50;
   m.studied_weight_max_kg = 100;
-  SetFromMicroConstants(m, 1.7522 * 70, MicroConstants{.k10 = 0.0109, .k12 = 0.0186, .k21 = 0.0137});
+  SetFromMicroConstants(m, 1.7522 * 70,
+                        MicroConstants{.k10 = 0.0109, .k12 = 0.0186, .k21 = 0.0137});
   m.ke0_per_min = 5.2;
-  m.ke0_provenance = "opentiva: 5.2 /min from an assumed time to peak effect of 1 min. Not measured.";
+  m.ke0_provenance =
+      "opentiva: 5.2 /min from an assumed time to peak effect of 1 min. Not measured.";
   return m;
 }
 
@@ -68,9 +70,11 @@ ModelDefinition Hijazi() {
   m.studied_weight_max_kg = 110;
   SetFromMicroConstants(m, 1.08 * 70, MicroConstants{.k10 = 0.0333, .k12 = 0.0088, .k21 = 0.0030});
   m.ke0_per_min = 4.773;
-  m.ke0_provenance = "opentiva: 4.773 /min from an assumed time to peak effect of 1 min. Not measured.";
-  m.notes = "ICU patients under sedation, not outpatients; the paper reports CL 36.0 (SD 13.3) "
-            "mL/min/kg and a terminal half-life of 4.9 (1.6) h.";
+  m.ke0_provenance =
+      "opentiva: 4.773 /min from an assumed time to peak effect of 1 min. Not measured.";
+  m.notes =
+      "ICU patients under sedation, not outpatients; the paper reports CL 36.0 (SD 13.3) "
+      "mL/min/kg and a terminal half-life of 4.9 (1.6) h.";
   return m;
 }
 
@@ -87,8 +91,9 @@ ModelDefinition Kamp() {
       "pharmacokinetics: a systematic review of the literature, meta-analysis, and population "
       "analysis. Anesthesiology 2020;133:1192-1213. DOI 10.1097/ALN.0000000000003577. "
       "Three-compartment form as in opentiva class Klamp.";
-  m.population = "meta-analysis of 18 studies (mostly healthy adults); population model from 14 "
-                 "raw data sets";
+  m.population =
+      "meta-analysis of 18 studies (mostly healthy adults); population model from 14 "
+      "raw data sets";
   m.compartments = 3;
   m.studied_weight_min_kg = 40;
   m.studied_weight_max_kg = 120;
@@ -99,10 +104,12 @@ ModelDefinition Kamp() {
   m.q2_l_per_min = 161 / kMinPerHour;
   m.q3_l_per_min = 79 / kMinPerHour;
   m.ke0_per_min = 2.791;
-  m.ke0_provenance = "opentiva: 2.791 /min from an assumed time to peak effect of 1 min. Not "
-                     "measured.";
-  m.notes = "The paper's model has arterial and venous delay compartments; whether opentiva's "
-            "three-compartment numbers are its arterial model is not verified (reference/pk.md).";
+  m.ke0_provenance =
+      "opentiva: 2.791 /min from an assumed time to peak effect of 1 min. Not "
+      "measured.";
+  m.notes =
+      "The paper's model has arterial and venous delay compartments; whether opentiva's "
+      "three-compartment numbers are its arterial model is not verified (reference/pk.md).";
   return m;
 }
 
@@ -127,15 +134,17 @@ ModelDefinition Herd() {
   m.volume_weight_exponent = 1;
   m.clearance_weight_exponent = 0.75;
   m.ke0_per_min = std::numbers::ln2 / (11.0 / 60.0);
-  m.ke0_provenance = "Herd 2008: t½keo 11 s (95 % CI 0.07-20 s) for sedation in children, so "
-                     "ke0 = ln 2 / (11/60 min) = 3.78 /min. Paediatric; not known for adults.";
+  m.ke0_provenance =
+      "Herd 2008: t½keo 11 s (95 % CI 0.07-20 s) for sedation in children, so "
+      "ke0 = ln 2 / (11/60 min) = 3.78 /min. Paediatric; not known for adults.";
   m.variability.v1_cv = 0.64;
   m.variability.v2_cv = 0.517;
   m.variability.cl_cv = 0.381;
   m.variability.q2_cv = 0.19;
-  m.notes = "Paediatric model: use for children, or for its published between-subject "
-            "variability. The norketamine part of the paper is not included: its parameters "
-            "were not obtained (docs/decisions/0004-metabolite.md).";
+  m.notes =
+      "Paediatric model: use for children, or for its published between-subject "
+      "variability. The norketamine part of the paper is not included: its parameters "
+      "were not obtained (docs/decisions/0004-metabolite.md).";
   return m;
 }
 

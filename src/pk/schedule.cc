@@ -40,9 +40,10 @@ Status ValidateSchedule(const Schedule& schedule) {
     const std::string prefix = "boluses[" + std::to_string(i) + "].";
     v.InRange(prefix + "at_min", b.at_min, 0, kMaxScheduleTimeMin, "min");
     if (v.Positive(prefix + "dose_mg", b.dose_mg)) {
-      v.Require(b.dose_mg <= kMaxBolusMg, prefix + "dose_mg",
-                "must be at most " + FormatNumber(kMaxBolusMg) + " mg (is this mcg?), got " +
-                    FormatNumber(b.dose_mg));
+      if (b.dose_mg > kMaxBolusMg) {
+        v.Add({prefix + "dose_mg", "must be at most " + FormatNumber(kMaxBolusMg) +
+                                       " mg (is this mcg?), got " + FormatNumber(b.dose_mg)});
+      }
     }
   }
   for (size_t i = 0; i < schedule.infusions.size(); ++i) {
@@ -50,13 +51,17 @@ Status ValidateSchedule(const Schedule& schedule) {
     const std::string prefix = "infusions[" + std::to_string(i) + "].";
     v.InRange(prefix + "start_min", inf.start_min, 0, kMaxScheduleTimeMin, "min");
     if (v.Positive(prefix + "duration_min", inf.duration_min)) {
-      v.Require(inf.end_min() <= kMaxScheduleTimeMin, prefix + "duration_min",
-                "the infusion must end within " + FormatNumber(kMaxScheduleTimeMin) + " min");
+      if (inf.end_min() > kMaxScheduleTimeMin) {
+        v.Add({prefix + "duration_min",
+               "the infusion must end within " + FormatNumber(kMaxScheduleTimeMin) + " min"});
+      }
     }
     if (v.Positive(prefix + "rate_mg_per_min", inf.rate_mg_per_min)) {
-      v.Require(inf.rate_mg_per_min <= kMaxRateMgPerMin, prefix + "rate_mg_per_min",
-                "must be at most " + FormatNumber(kMaxRateMgPerMin) + " mg/min, got " +
-                    FormatNumber(inf.rate_mg_per_min));
+      if (inf.rate_mg_per_min > kMaxRateMgPerMin) {
+        v.Add({prefix + "rate_mg_per_min", "must be at most " + FormatNumber(kMaxRateMgPerMin) +
+                                               " mg/min, got " +
+                                               FormatNumber(inf.rate_mg_per_min)});
+      }
     }
   }
   return v.Finish();

@@ -18,12 +18,22 @@ Result<Curve> Simulate(const Engine& engine, const Schedule& schedule, const Tim
   curve.effect_ng_per_ml.resize(count);
   if (engine.has_metabolite()) curve.metabolite_ng_per_ml.resize(count);
 
+  // Read() inlined: the rows are fixed, and this runs once per output point.
+  const int n = engine.state_count();
+  const auto& plasma_row = engine.plasma_row();
+  const auto& effect_row = engine.effect_row();
+  const bool metabolite = engine.has_metabolite();
   auto record = [&](const State& state, size_t index) {
-    const Concentrations c = engine.Read(state);
-    curve.plasma_ng_per_ml[index] = c.plasma_mg_per_l * kNgPerMlPerMgPerL;
-    curve.effect_ng_per_ml[index] = c.effect_mg_per_l * kNgPerMlPerMgPerL;
-    if (engine.has_metabolite()) {
-      curve.metabolite_ng_per_ml[index] = c.metabolite_mg_per_l * kNgPerMlPerMgPerL;
+    double plasma = 0, effect = 0;
+    for (int i = 0; i < n; ++i) {
+      plasma += plasma_row[size_t(i)] * state.x[size_t(i)];
+      effect += effect_row[size_t(i)] * state.x[size_t(i)];
+    }
+    curve.plasma_ng_per_ml[index] = plasma * kNgPerMlPerMgPerL;
+    curve.effect_ng_per_ml[index] = effect * kNgPerMlPerMgPerL;
+    if (metabolite) {
+      curve.metabolite_ng_per_ml[index] =
+          engine.Read(state).metabolite_mg_per_l * kNgPerMlPerMgPerL;
     }
   };
 

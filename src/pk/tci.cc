@@ -88,7 +88,8 @@ Status ValidateTciRequest(const TciRequest& request) {
     const TargetChange& change = request.targets[i];
     v.InRange(prefix + "target_ng_per_ml", change.target_ng_per_ml, 0, 20000, "ng/mL");
     v.InRange(prefix + "at_min", change.at_min, 0, kMaxScheduleTimeMin, "min");
-    if (i == 0) v.Require(change.at_min == 0, prefix + "at_min", "the first target must start at 0");
+    if (i == 0)
+      v.Require(change.at_min == 0, prefix + "at_min", "the first target must start at 0");
     if (i > 0) {
       v.Require(change.at_min > request.targets[i - 1].at_min, prefix + "at_min",
                 "must be later than the previous target's");
@@ -107,9 +108,8 @@ Status ValidateTciRequest(const TciRequest& request) {
 Result<TciPlan> PlanTci(const Engine& engine, const TciRequest& request) {
   if (auto status = ValidateTciRequest(request); !status) return tl::unexpected(status.error());
   const double update_min = request.update_s / 60;
-  const double max_rate = request.max_rate_mg_per_min > 0
-                              ? request.max_rate_mg_per_min
-                              : std::numeric_limits<double>::infinity();
+  const double max_rate = request.max_rate_mg_per_min > 0 ? request.max_rate_mg_per_min
+                                                          : std::numeric_limits<double>::infinity();
   const Stepper update_step = engine.MakeStepper(update_min);
   State unit;
   update_step.Advance(unit, 1);

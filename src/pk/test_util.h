@@ -12,6 +12,7 @@
 
 #include "pk/model.h"
 #include "pk/schedule.h"
+
 #include "pk_ode_oracle.h"
 
 namespace ketaclinic::pk {

@@ -16,9 +16,10 @@ Status ValidateGrid(const TimeGrid& grid) {
   Validator v("invalid time grid");
   v.InRange("until_min", grid.until_min, 0, kMaxScheduleTimeMin, "min");
   if (v.Positive("step_min", grid.step_min) && std::isfinite(grid.until_min)) {
-    v.Require(grid.until_min / grid.step_min <= kMaxGridPoints, "step_min",
-              "gives more than " + FormatNumber(kMaxGridPoints) +
-                  " output points; choose a larger step or a shorter horizon");
+    if (grid.until_min / grid.step_min > kMaxGridPoints) {
+      v.Add({"step_min", "gives more than " + FormatNumber(kMaxGridPoints) +
+                             " output points; choose a larger step or a shorter horizon"});
+    }
   }
   return v.Finish();
 }
@@ -46,44 +47,32 @@ Timeline BuildTimeline(const Schedule& schedule, const TimeGrid& grid) {
     if (it != outputs.end() && std::abs(*it - t) <= kSnapMin) return *it;
     return t;
   };
-
-  struct Breakpoint {
-    double t;
-    int output_index;
-  };
-  std::vector<Breakpoint> points;
-  points.reserve(outputs.size() + 2 * schedule.infusions.size() + schedule.boluses.size());
-  for (size_t i = 0; i < outputs.size(); ++i) points.push_back({outputs[i], static_cast<int>(i)});
-  auto add_event = [&](double t) {
-    t = snap(t);
-    if (t > 0 && t <= grid.until_min) points.push_back({t, -1});
-  };
   std::vector<Bolus> boluses = schedule.boluses;
   std::vector<Infusion> infusions = schedule.infusions;
+  std::vector<double> events;  // times at which the rate changes or a bolus is given
   for (Bolus& b : boluses) {
     b.at_min = snap(b.at_min);
-    add_event(b.at_min);
+    events.push_back(b.at_min);
   }
   for (Infusion& inf : infusions) {
     const double end = snap(inf.end_min());
     inf.start_min = snap(inf.start_min);
     inf.duration_min = end - inf.start_min;
-    add_event(inf.start_min);
-    add_event(end);
+    events.push_back(inf.start_min);
+    events.push_back(end);
   }
-  std::sort(points.begin(), points.end(), [](const Breakpoint& a, const Breakpoint& b) {
-    return a.t < b.t || (a.t == b.t && a.output_index > b.output_index);
-  });
-  // Merge identical times, keeping the output index if any.
-  std::vector<Breakpoint> unique;
-  for (const Breakpoint& p : points) {
-    if (!unique.empty() && unique.back().t == p.t) {
-      unique.back().output_index = std::max(unique.back().output_index, p.output_index);
-    } else {
-      unique.push_back(p);
-    }
-  }
+  std::sort(events.begin(), events.end());
+  events.erase(std::unique(events.begin(), events.end()), events.end());
 
+  // The rate on [t, next event) and the boluses at t, recomputed from the doses at each event
+  // (few) rather than accumulated, so that a stopped infusion leaves exactly 0.
+  auto rate_from = [&](double t) {
+    double rate = 0;
+    for (const Infusion& inf : infusions) {
+      if (inf.start_min <= t && inf.start_min + inf.duration_min > t) rate += inf.rate_mg_per_min;
+    }
+    return rate;
+  };
   auto bolus_at = [&](double t) {
     double dose = 0;
     for (const Bolus& b : boluses) {
@@ -91,7 +80,7 @@ Timeline BuildTimeline(const Schedule& schedule, const TimeGrid& grid) {
     }
     return dose;
   };
-  auto dt_index = [&](double dt) {
+  auto find_dt_index = [&](double dt) {
     for (size_t i = 0; i < timeline.distinct_dt_min.size(); ++i) {
       if (std::abs(timeline.distinct_dt_min[i] - dt) <= 1e-12 * std::max(1.0, dt)) {
         return static_cast<int>(i);
@@ -100,21 +89,41 @@ Timeline BuildTimeline(const Schedule& schedule, const TimeGrid& grid) {
     timeline.distinct_dt_min.push_back(dt);
     return static_cast<int>(timeline.distinct_dt_min.size() - 1);
   };
-
-  timeline.bolus_mg_at_zero = bolus_at(0);
-  for (size_t i = 1; i < unique.size(); ++i) {
-    const double from = unique[i - 1].t;
-    const double to = unique[i].t;
-    TimelineStep step;
-    step.dt_index = dt_index(to - from);
-    for (const Infusion& inf : infusions) {
-      if (inf.start_min <= from && inf.start_min + inf.duration_min >= to) {
-        step.rate_mg_per_min += inf.rate_mg_per_min;
-      }
+  int last_index = -1;
+  auto dt_index = [&](double dt) {
+    // Most steps repeat the previous step's length exactly: check that first.
+    if (last_index < 0 || timeline.distinct_dt_min[static_cast<size_t>(last_index)] != dt) {
+      last_index = find_dt_index(dt);
     }
-    step.bolus_mg_after = bolus_at(to);
-    step.output_index = unique[i].output_index;
+    return last_index;
+  };
+
+  // Merge the sorted output times and event times into one walk.
+  timeline.bolus_mg_at_zero = bolus_at(0);
+  double rate = rate_from(0);
+  size_t next_event = 0;
+  while (next_event < events.size() && events[next_event] <= 0) ++next_event;
+  size_t next_output = 1;
+  double now = 0;
+  timeline.steps.reserve(outputs.size() + events.size());
+  while (next_output < outputs.size()) {
+    const bool event_first =
+        next_event < events.size() && events[next_event] <= outputs[next_output];
+    const double next = event_first ? events[next_event] : outputs[next_output];
+    TimelineStep step;
+    step.dt_index = dt_index(next - now);
+    step.rate_mg_per_min = rate;
+    if (event_first) {
+      step.bolus_mg_after = bolus_at(next);
+      rate = rate_from(next);
+      ++next_event;
+    }
+    if (next == outputs[next_output]) {
+      step.output_index = static_cast<int>(next_output);
+      ++next_output;
+    }
     timeline.steps.push_back(step);
+    now = next;
   }
   return timeline;
 }

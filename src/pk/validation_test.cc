@@ -20,8 +20,8 @@ std::vector<std::string> Fields(const Error& error) {
 
 TEST(ValidationTest, WeightMustBeAFinitePlausibleNumber) {
   const ModelDefinition model = *FindModel("kamp");
-  for (double weight : {std::nan(""), -70.0, 0.0, 0.1, 1000.0,
-                        std::numeric_limits<double>::infinity()}) {
+  for (double weight :
+       {std::nan(""), -70.0, 0.0, 0.1, 1000.0, std::numeric_limits<double>::infinity()}) {
     auto p = Individualize(model, weight);
     ASSERT_FALSE(p.has_value()) << weight;
     EXPECT_EQ(Fields(p.error()), std::vector<std::string>{"weight_kg"}) << weight;
@@ -38,10 +38,10 @@ TEST(ValidationTest, EveryBadScheduleFieldIsReportedAtOnce) {
   s.infusions.push_back({0, 40, -0.5});
   auto status = ValidateSchedule(s);
   ASSERT_FALSE(status.has_value());
-  EXPECT_EQ(Fields(status.error()),
-            (std::vector<std::string>{"boluses[0].at_min", "boluses[1].dose_mg",
-                                      "boluses[2].dose_mg", "infusions[0].duration_min",
-                                      "infusions[1].rate_mg_per_min"}));
+  EXPECT_EQ(
+      Fields(status.error()),
+      (std::vector<std::string>{"boluses[0].at_min", "boluses[1].dose_mg", "boluses[2].dose_mg",
+                                "infusions[0].duration_min", "infusions[1].rate_mg_per_min"}));
 }
 
 TEST(ValidationTest, SimulateRejectsABadGrid) {
