@@ -21,6 +21,11 @@ bool WellSeparated(double a, double b) {
 
 size_t Index(int i) { return static_cast<size_t>(i); }
 
+// Row-major index of (row, col) in an n x n matrix stored in an array.
+size_t MatrixIndex(int row, int col, int n) {
+  return static_cast<size_t>(row) * static_cast<size_t>(n) + static_cast<size_t>(col);
+}
+
 // A first-order follower of plasma concentration: y' = gain * Cp - rate * y.
 struct Follower {
   double gain_per_min;
@@ -162,7 +167,7 @@ void Engine::BuildMatrix() {
   const MicroConstants k = parameters_.Micro();
   const int nc = compartments_;
   const double v1 = parameters_.v1_l;
-  auto at = [this](int row, int col) -> double& { return a_[Index(row * n_ + col)]; };
+  auto at = [this](int row, int col) -> double& { return a_[MatrixIndex(row, col, n_)]; };
   a_.fill(0);
   at(0, 0) = -(k.k10 + k.k12 + k.k13);
   if (nc >= 2) {
@@ -183,7 +188,7 @@ void Engine::BuildMatrix() {
   metabolite_row_.fill(0);
   plasma_row_[0] = 1 / v1;
   effect_row_[Index(effect)] = 1;
-  if (has_metabolite_) {
+  if (parameters_.metabolite) {
     const MetaboliteDefinition& m = *parameters_.metabolite;
     const int metabolite = nc + 1;
     at(metabolite, 0) =
@@ -221,12 +226,12 @@ Stepper Engine::MakeStepper(double dt_min) const {
   const Eigen::Index size = n_ + 1;
   Eigen::MatrixXd augmented = Eigen::MatrixXd::Zero(size, size);
   for (int r = 0; r < n_; ++r) {
-    for (int c = 0; c < n_; ++c) augmented(r, c) = a_[Index(r * n_ + c)] * dt_min;
+    for (int c = 0; c < n_; ++c) augmented(r, c) = a_[MatrixIndex(r, c, n_)] * dt_min;
     augmented(r, n_) = mode_input_[Index(r)] * dt_min;
   }
   const Eigen::MatrixXd exponential = augmented.exp();  // assign first: see dependencies.md §5.2
   for (int r = 0; r < n_; ++r) {
-    for (int c = 0; c < n_; ++c) stepper.phi_[Index(r * n_ + c)] = exponential(r, c);
+    for (int c = 0; c < n_; ++c) stepper.phi_[MatrixIndex(r, c, n_)] = exponential(r, c);
     stepper.gamma_[Index(r)] = exponential(r, n_);
   }
   return stepper;
@@ -236,7 +241,7 @@ void Stepper::AdvanceDense(State& state, double rate_mg_per_min) const {
   State next;
   for (int r = 0; r < n_; ++r) {
     double value = gamma_[size_t(r)] * rate_mg_per_min;
-    for (int c = 0; c < n_; ++c) value += phi_[size_t(r * n_ + c)] * state.x[size_t(c)];
+    for (int c = 0; c < n_; ++c) value += phi_[MatrixIndex(r, c, n_)] * state.x[size_t(c)];
     next.x[size_t(r)] = value;
   }
   state = next;
@@ -249,7 +254,7 @@ void Stepper::PropagateRow(std::array<double, kMaxStates>& row) const {
   }
   std::array<double, kMaxStates> next{};
   for (int c = 0; c < n_; ++c) {
-    for (int r = 0; r < n_; ++r) next[size_t(c)] += row[size_t(r)] * phi_[size_t(r * n_ + c)];
+    for (int r = 0; r < n_; ++r) next[size_t(c)] += row[size_t(r)] * phi_[MatrixIndex(r, c, n_)];
   }
   row = next;
 }

@@ -113,7 +113,7 @@ class Engine {
   std::array<double, kMaxStates> metabolite_row_{};
 
   // Matrix form: x' = A x + b R, x = amounts (mg) of each compartment, then Ce and Cm (mg/L).
-  std::array<double, kMaxStates * kMaxStates> a_{};  // row-major n x n
+  std::array<double, size_t{kMaxStates} * kMaxStates> a_{};  // row-major n x n
 };
 
 // The exact propagator of an Engine over one time step: x(t + dt) = Φ x(t) + γ R.
@@ -141,7 +141,7 @@ class Stepper {
   bool diagonal_ = true;
   int n_ = 0;
   double dt_min_ = 0;
-  std::array<double, kMaxStates * kMaxStates> phi_{};  // diagonal: first n entries
+  std::array<double, size_t{kMaxStates} * kMaxStates> phi_{};  // diagonal: first n entries
   std::array<double, kMaxStates> gamma_{};
 };
 

@@ -225,6 +225,7 @@ class PopulationRun {
   // The same walk as the kernel, one subject at a time, for an ill-conditioned modal form.
   void RunLaneByMatrixExponential(Workspace& ws, int lane, const Engine& engine) const {
     std::vector<Stepper> steppers;
+    steppers.reserve(timeline_.distinct_dt_min.size());
     for (double dt : timeline_.distinct_dt_min) steppers.push_back(engine.MakeStepper(dt));
     internal::BlockSummary& s = ws.summary;
     const size_t l = static_cast<size_t>(lane);

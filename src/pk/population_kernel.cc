@@ -92,9 +92,10 @@ inline __attribute__((always_inline)) void Walk(const KernelPlan& plan, const Mo
 }
 
 template <bool kProfiles>
-__attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4"))) void Dispatch(
-    const KernelPlan& plan, const ModalBlock& block, BlockSummary& out, double* plasma_profile,
-    double* effect_profile) {
+inline __attribute__((always_inline)) void ByCompartments(const KernelPlan& plan,
+                                                          const ModalBlock& block,
+                                                          BlockSummary& out, double* plasma_profile,
+                                                          double* effect_profile) {
   switch (block.compartments) {
     case 1:
       Walk<1, kProfiles>(plan, block, out, plasma_profile, effect_profile);
@@ -108,14 +109,30 @@ __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4"))) vo
   }
 }
 
+// Multiversioned entry points (one per output kind: clones cannot be templates), resolved once
+// at load time for the processor at hand.
+#define KC_TARGET_CLONES \
+  __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
+
+KC_TARGET_CLONES void WalkSummaries(const KernelPlan& plan, const ModalBlock& block,
+                                    BlockSummary& out) {
+  ByCompartments<false>(plan, block, out, nullptr, nullptr);
+}
+
+KC_TARGET_CLONES void WalkWithProfiles(const KernelPlan& plan, const ModalBlock& block,
+                                       BlockSummary& out, double* plasma_profile,
+                                       double* effect_profile) {
+  ByCompartments<true>(plan, block, out, plasma_profile, effect_profile);
+}
+
 }  // namespace
 
 void RunModalBlock(const KernelPlan& plan, const ModalBlock& block, BlockSummary& summary,
                    double* plasma_profile, double* effect_profile) {
   if (plasma_profile != nullptr) {
-    Dispatch<true>(plan, block, summary, plasma_profile, effect_profile);
+    WalkWithProfiles(plan, block, summary, plasma_profile, effect_profile);
   } else {
-    Dispatch<false>(plan, block, summary, nullptr, nullptr);
+    WalkSummaries(plan, block, summary);
   }
 }
 
