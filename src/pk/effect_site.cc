@@ -35,7 +35,8 @@ Result<double> TimeToPeakEffectMin(const IndividualParameters& parameters) {
           " min of a bolus; ke0 " + FormatNumber(parameters.ke0_per_min) + " /min is too small"));
     }
   }
-  while (high - low > 1e-10) {
+  // To the last bits: ke0 is derived from this peak time by a second search.
+  while (high - low > 1e-15 * high) {
     const double mid = 0.5 * (low + high);
     (PlasmaMinusEffect(engine, mid) > 0 ? low : high) = mid;
   }

@@ -27,25 +27,40 @@ double IndividualParameters::VssL() const {
   return vss;
 }
 
+// Sanity bounds on parameters at the reference weight, far outside any published ketamine
+// model (V1 4-123 L, Vss up to 1200 L, CL about 1.5 L/min, ke0 0.09-5.2 /min) but low enough that
+// every derived rate constant and half-life stays a finite, meaningful number.
+constexpr double kMaxVolumeL = 100'000;
+constexpr double kMaxClearanceLPerMin = 10'000;
+constexpr double kMaxKe0PerMin = 1'000;
+
 Status ValidateModel(const ModelDefinition& model) {
   Validator v("invalid model '" + model.name + "'");
   v.Require(!model.name.empty(), "name", "must not be empty");
   v.Require(model.compartments >= 1 && model.compartments <= 3, "compartments",
             "must be 1, 2 or 3, got " + std::to_string(model.compartments));
-  v.Positive("reference_weight_kg", model.reference_weight_kg);
-  v.Positive("v1_l", model.v1_l);
-  v.Positive("cl_l_per_min", model.cl_l_per_min);
+  v.InRange("reference_weight_kg", model.reference_weight_kg, kMinWeightKg, kMaxWeightKg, "kg");
+  auto volume = [&](const char* field, double value) {
+    if (v.Positive(field, value)) v.InRange(field, value, 0, kMaxVolumeL, "L");
+  };
+  auto clearance = [&](const char* field, double value) {
+    if (v.Positive(field, value)) v.InRange(field, value, 0, kMaxClearanceLPerMin, "L/min");
+  };
+  volume("v1_l", model.v1_l);
+  clearance("cl_l_per_min", model.cl_l_per_min);
   if (model.compartments >= 2) {
-    v.Positive("v2_l", model.v2_l);
-    v.Positive("q2_l_per_min", model.q2_l_per_min);
+    volume("v2_l", model.v2_l);
+    clearance("q2_l_per_min", model.q2_l_per_min);
   }
   if (model.compartments >= 3) {
-    v.Positive("v3_l", model.v3_l);
-    v.Positive("q3_l_per_min", model.q3_l_per_min);
+    volume("v3_l", model.v3_l);
+    clearance("q3_l_per_min", model.q3_l_per_min);
   }
   v.InRange("volume_weight_exponent", model.volume_weight_exponent, 0, 2, "");
   v.InRange("clearance_weight_exponent", model.clearance_weight_exponent, 0, 2, "");
-  v.Positive("ke0_per_min", model.ke0_per_min);
+  if (v.Positive("ke0_per_min", model.ke0_per_min)) {
+    v.InRange("ke0_per_min", model.ke0_per_min, 0, kMaxKe0PerMin, "/min");
+  }
   const Variability& iiv = model.variability;
   v.InRange("variability.v1_cv", iiv.v1_cv, 0, 3, "");
   v.InRange("variability.v2_cv", iiv.v2_cv, 0, 3, "");
@@ -60,8 +75,8 @@ Status ValidateModel(const ModelDefinition& model) {
     v.InRange("metabolite.fraction_formed", m.fraction_formed, 0, 1, "");
     v.Require(m.fraction_formed > 0, "metabolite.fraction_formed", "must be greater than 0");
     v.InRange("metabolite.molar_mass_ratio", m.molar_mass_ratio, 0.1, 10, "");
-    v.Positive("metabolite.volume_l", m.volume_l);
-    v.Positive("metabolite.clearance_l_per_min", m.clearance_l_per_min);
+    volume("metabolite.volume_l", m.volume_l);
+    clearance("metabolite.clearance_l_per_min", m.clearance_l_per_min);
   }
   return v.Finish();
 }

@@ -1,5 +1,7 @@
 #include "pk/simulate.h"
 
+#include <algorithm>
+
 namespace ketaclinic::pk {
 
 Result<Curve> Simulate(const Engine& engine, const Schedule& schedule, const TimeGrid& grid) {
@@ -29,8 +31,10 @@ Result<Curve> Simulate(const Engine& engine, const Schedule& schedule, const Tim
       plasma += plasma_row[size_t(i)] * state.x[size_t(i)];
       effect += effect_row[size_t(i)] * state.x[size_t(i)];
     }
-    curve.plasma_ng_per_ml[index] = plasma * kNgPerMlPerMgPerL;
-    curve.effect_ng_per_ml[index] = effect * kNgPerMlPerMgPerL;
+    // A concentration cannot be negative; the modal form's sum can round to −1e−16 of the
+    // peak where the true value is 0 (Ce at the instant of a first bolus).
+    curve.plasma_ng_per_ml[index] = std::max(0.0, plasma) * kNgPerMlPerMgPerL;
+    curve.effect_ng_per_ml[index] = std::max(0.0, effect) * kNgPerMlPerMgPerL;
     if (metabolite) {
       curve.metabolite_ng_per_ml[index] =
           engine.Read(state).metabolite_mg_per_l * kNgPerMlPerMgPerL;

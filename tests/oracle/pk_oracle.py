@@ -357,9 +357,17 @@ class Schedule:
 
 
 def output_grid(until_min: float, step_min: float) -> np.ndarray:
-    """Grid 0, step, 2*step, ... until (inclusive), as k * step."""
+    """Grid 0, step, 2*step, ... (as k * step) up to ``until``, which is always the last time.
+
+    When ``until`` is not a multiple of the step it is appended after the last k * step.
+    """
     n = int(math.floor(until_min / step_min + 1e-9))
-    return np.arange(n + 1) * step_min
+    grid = np.arange(n + 1) * step_min
+    if until_min - grid[-1] > 1e-9 * step_min:
+        grid = np.append(grid, until_min)
+    else:
+        grid[-1] = until_min
+    return grid
 
 
 # --------------------------------------------------------------------------------------------
@@ -443,6 +451,7 @@ def simulate_expm(model: Model, schedule: Schedule, times: np.ndarray) -> dict:
 
 REL_TOL = 1e-9
 PEAK_FLOOR = 1e-12  # absolute floor, as a fraction of the curve's peak |value|
+SIGNIFICANT = 1e-6  # relative errors are reported for |ref| >= this fraction of the peak
 
 
 def compare_curve(got: np.ndarray, ref: np.ndarray, rel_tol: float = REL_TOL,
@@ -450,7 +459,9 @@ def compare_curve(got: np.ndarray, ref: np.ndarray, rel_tol: float = REL_TOL,
     """Checks |got - ref| <= rel_tol*|ref| + peak_floor*max|ref| pointwise.
 
     Returns (ok, worst_index, worst_ratio, max_rel_error) where worst_ratio is the largest
-    |got - ref| / allowed (<= 1 passes) and max_rel_error the largest |got-ref|/max(|ref|, floor).
+    |got - ref| / allowed (<= 1 passes) and max_rel_error the largest |got - ref| / |ref| over
+    the values with |ref| >= SIGNIFICANT * peak (values near zero are judged by the floor only,
+    a relative error is meaningless there).
     """
     got = np.asarray(got, dtype=float)
     ref = np.asarray(ref, dtype=float)
@@ -460,11 +471,12 @@ def compare_curve(got: np.ndarray, ref: np.ndarray, rel_tol: float = REL_TOL,
     diff = np.abs(got - ref)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(allowed > 0, diff / allowed, np.where(diff > 0, np.inf, 0.0))
-        rel = np.where(np.maximum(np.abs(ref), floor) > 0,
-                       diff / np.maximum(np.abs(ref), floor), np.where(diff > 0, np.inf, 0.0))
+        significant = np.abs(ref) >= SIGNIFICANT * peak
+        rel = np.where(significant & (np.abs(ref) > 0), diff / np.abs(ref), 0.0)
     ratio = np.where(np.isfinite(got), ratio, np.inf)
     worst = int(np.argmax(ratio))
-    return bool(np.all(ratio <= 1.0)), worst, float(ratio[worst]), float(np.max(rel))
+    return (bool(np.all(ratio <= 1.0)), worst, float(ratio[worst]),
+            float(np.max(rel)) if rel.size else 0.0)
 
 
 # --------------------------------------------------------------------------------------------
