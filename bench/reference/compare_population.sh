@@ -22,9 +22,9 @@
 #      re-simulates the same subjects, compares Cmax/AUC/Tmax and times its own simulation
 #      (stacked matrices + expm + time stepping + metrics; not CSV reading),
 #   4. prints both throughputs (subject-profiles per second) and their ratio,
-#   5. with --perf, profiles the C++ run with `perf record` and prints its top functions (the
-#      C++ throughput above is for the whole command, including its per-time percentiles,
-#      which the Python reference does not compute; the profile shows how the time splits).
+#   5. with --perf, profiles the C++ run with `perf record` and prints its top functions.
+# Both sides compute the same thing: every subject's profile on the grid and its Cmax, Tmax and
+# AUC (the C++ side with --percentiles none, so no per-time percentiles are kept).
 #
 # Needs Debian's Python with SciPy: the script runs `PYENV_VERSION=system python3`.
 set -euo pipefail
@@ -70,7 +70,7 @@ run_case() {
   local model_args=("$@")
   local common=("${model_args[@]}" --weight-kg "$weight" --dose-mg-per-kg "$dose" --over-min "$over"
                 --until-min "$until" --step-min "$step" --subjects "$subjects" --seed "$seed"
-                --threads "$threads")
+                --threads "$threads" --percentiles none)
   echo "=== $name: ketaclinic population ${common[*]}"
 
   # 1. Timed C++ run (no per-subject file).

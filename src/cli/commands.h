@@ -66,7 +66,9 @@ struct PopulationOptions {
   int threads = 1;
   double until_min = 240;
   double step_min = 1;
-  std::vector<double> percentiles = {5, 50, 95};
+  // Percentiles (0-100) at each time, or {"none"} for per-subject summaries only (the
+  // benchmark mode: no per-time profiles are kept).
+  std::vector<std::string> percentiles = {"5", "50", "95"};
   std::vector<double> thresholds_ng_per_ml;
   // "v1=0.3,cl=0.25": coefficients of variation that replace the model's.
   std::string cv;

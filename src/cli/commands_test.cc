@@ -57,8 +57,7 @@ TEST(SimulateCommandTest, CsvHasOneRowPerStepWithTheLibrarysValues) {
   std::vector<std::string> rows;
   while (std::getline(lines, line)) rows.push_back(line);
   ASSERT_EQ(rows.size(), 241u);
-  const pk::Engine engine =
-      pk::Engine::Create(*pk::Individualize(*pk::FindModel("kamp"), 70));
+  const pk::Engine engine = pk::Engine::Create(*pk::Individualize(*pk::FindModel("kamp"), 70));
   auto curve = pk::Simulate(engine, pk::ConstantInfusion(35, 40), {240, 1});
   double t, cp, ce;
   ASSERT_EQ(std::sscanf(rows[40].c_str(), "%lf,%lf,%lf", &t, &cp, &ce), 3);

@@ -48,9 +48,9 @@ Result<pk::ModelDefinition> LoadModel(const ModelChoice& choice) {
     model = pk_json::ParseModel(*text);
     if (!model) {
       Error error = model.error();
-      return tl::unexpected(
-          Error(error.code(), "invalid model file " + choice.file + ": " + error.message(),
-                error.problems()));
+      return tl::unexpected(Error(error.code(),
+                                  "invalid model file " + choice.file + ": " + error.message(),
+                                  error.problems()));
     }
   } else {
     model = pk::FindModel(choice.name);
@@ -85,10 +85,9 @@ Result<pk::Schedule> LoadSchedule(const DoseChoice& choice, double weight_kg) {
     auto schedule = pk_json::ParseSchedule(*text);
     if (!schedule) {
       const Error& error = schedule.error();
-      return tl::unexpected(Error(error.code(),
-                                  "invalid schedule file " + choice.schedule_file + ": " +
-                                      error.message(),
-                                  error.problems()));
+      return tl::unexpected(Error(
+          error.code(), "invalid schedule file " + choice.schedule_file + ": " + error.message(),
+          error.problems()));
     }
     return schedule;
   }
@@ -98,7 +97,8 @@ Result<pk::Schedule> LoadSchedule(const DoseChoice& choice, double weight_kg) {
   v.Require(!(choice.dose_mg_per_kg && choice.dose_mg), "--dose-mg",
             "give either --dose-mg-per-kg or --dose-mg, not both");
   v.Require(choice.over_min.has_value(), "--over-min", "is required with a dose (minutes)");
-  if (choice.dose_mg_per_kg) v.InRange("--dose-mg-per-kg", *choice.dose_mg_per_kg, 0.001, 20, "mg/kg");
+  if (choice.dose_mg_per_kg)
+    v.InRange("--dose-mg-per-kg", *choice.dose_mg_per_kg, 0.001, 20, "mg/kg");
   if (choice.dose_mg) v.Positive("--dose-mg", *choice.dose_mg);
   if (choice.over_min) v.InRange("--over-min", *choice.over_min, 0.01, 24 * 60, "min");
   if (auto status = v.Finish(); !status) return tl::unexpected(status.error());
@@ -175,7 +175,7 @@ int ReportError(const Error& error, Format format, std::ostream& out, std::ostre
     err << "error: " << error.ToString() << '\n';
   }
   return error.code() == ErrorCode::kInvalidArgument || error.code() == ErrorCode::kNotFound ? 2
-                                                                                              : 1;
+                                                                                             : 1;
 }
 
 }  // namespace ketaclinic::cli

@@ -1,12 +1,11 @@
 // The `ketaclinic` command: parses arguments with CLI11 and calls one command. Thin on purpose;
 // the work is in the libraries (see commands.h).
 
-#include <unistd.h>
-
 #include <iostream>
 #include <map>
 
 #include <CLI/CLI.hpp>
+#include <unistd.h>
 
 #include "cli/commands.h"
 
@@ -91,9 +90,10 @@ int main(int argc, char** argv) {
   tci_cmd->add_option("--plot", tci.plot_file, "Also write an SVG plot to this file");
 
   cli::PopulationOptions population;
-  auto* population_cmd = app.add_subcommand(
-      "population", "Monte Carlo simulation of a dose across patients (inter-individual "
-                    "variability)");
+  auto* population_cmd =
+      app.add_subcommand("population",
+                         "Monte Carlo simulation of a dose across patients (inter-individual "
+                         "variability)");
   AddModel(population_cmd, population.model);
   population_cmd->add_option("--weight-kg", population.weight_kg, "Body weight (kg)");
   AddDose(population_cmd, population.dose);
@@ -102,11 +102,11 @@ int main(int argc, char** argv) {
       ->default_val(1000);
   population_cmd->add_option("--seed", population.seed, "Random seed (same seed, same result)")
       ->default_val(1);
-  population_cmd->add_option("--threads", population.threads, "Worker threads")
-      ->default_val(1);
+  population_cmd->add_option("--threads", population.threads, "Worker threads")->default_val(1);
   population_cmd
       ->add_option("--percentiles", population.percentiles,
-                   "Percentiles of Cp and Ce at each time, comma-separated")
+                   "Percentiles of Cp and Ce at each time, comma-separated, or 'none' for "
+                   "per-subject summaries only")
       ->delimiter(',')
       ->default_str("5,50,95");
   population_cmd

@@ -75,11 +75,11 @@ int RunModels(const ModelsOptions& options, std::ostream& out, std::ostream& err
                       "cl_l_per_min", "q2_l_per_min", "q3_l_per_min", "ke0_per_min",
                       "volume_weight_exponent", "clearance_weight_exponent", "paediatric"});
     for (const pk::ModelDefinition& m : models) {
-      WriteCsvRow(out, {m.name, std::to_string(m.compartments), Full(m.reference_weight_kg),
-                        Full(m.v1_l), Full(m.v2_l), Full(m.v3_l), Full(m.cl_l_per_min),
-                        Full(m.q2_l_per_min), Full(m.q3_l_per_min), Full(m.ke0_per_min),
-                        Full(m.volume_weight_exponent), Full(m.clearance_weight_exponent),
-                        m.paediatric ? "true" : "false"});
+      WriteCsvRow(
+          out, {m.name, std::to_string(m.compartments), Full(m.reference_weight_kg), Full(m.v1_l),
+                Full(m.v2_l), Full(m.v3_l), Full(m.cl_l_per_min), Full(m.q2_l_per_min),
+                Full(m.q3_l_per_min), Full(m.ke0_per_min), Full(m.volume_weight_exponent),
+                Full(m.clearance_weight_exponent), m.paediatric ? "true" : "false"});
     }
     return 0;
   }

@@ -49,9 +49,7 @@ std::string RenderTciPlot(const pk::ModelDefinition& model, double weight_kg,
   spec.subtitle = ModelLine(model, weight_kg);
   spec.x_label = "time (min)";
   spec.y_label = "concentration (ng/mL)";
-  spec.series.push_back({"plasma (Cp)", curve.time_min, curve.plasma_ng_per_ml, kPlasmaColor});
-  spec.series.push_back({"effect site (Ce)", curve.time_min, curve.effect_ng_per_ml, kEffectColor});
-  // The target as a step line.
+  // The target as a step line, drawn first so the predicted curves stay visible on top of it.
   PlotSeries target{"target", {}, {}, "#000000", true};
   for (size_t i = 0; i < request.targets.size(); ++i) {
     const double start = request.targets[i].at_min;
@@ -62,6 +60,8 @@ std::string RenderTciPlot(const pk::ModelDefinition& model, double weight_kg,
                     {request.targets[i].target_ng_per_ml, request.targets[i].target_ng_per_ml});
   }
   spec.series.push_back(target);
+  spec.series.push_back({"plasma (Cp)", curve.time_min, curve.plasma_ng_per_ml, kPlasmaColor});
+  spec.series.push_back({"effect site (Ce)", curve.time_min, curve.effect_ng_per_ml, kEffectColor});
   return RenderSvg(spec);
 }
 

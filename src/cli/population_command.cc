@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <ostream>
 
@@ -38,7 +39,8 @@ std::string RenameField(const std::string& field) {
   if (field == "until_min") return "--until-min";
   if (field == "step_min") return "--step-min";
   if (field.rfind("percentiles[", 0) == 0) return "--percentiles" + field.substr(11);
-  if (field.rfind("thresholds_ng_per_ml[", 0) == 0) return "--threshold-ng-per-ml" + field.substr(20);
+  if (field.rfind("thresholds_ng_per_ml[", 0) == 0)
+    return "--threshold-ng-per-ml" + field.substr(20);
   return field;
 }
 
@@ -51,21 +53,21 @@ Status WriteSubjects(const std::string& path, const pk::PopulationRequest& reque
   }
   auto typical = pk::Individualize(request.model, request.weight_kg);
   KC_CHECK(typical.has_value());
-  WriteCsvRow(file, {"subject", "v1_l", "v2_l", "v3_l", "cl_l_per_min", "q2_l_per_min",
-                     "q3_l_per_min", "ke0_per_min", "plasma_cmax_ng_per_ml", "plasma_tmax_min",
-                     "plasma_auc_ng_min_per_ml", "effect_cmax_ng_per_ml", "effect_tmax_min",
-                     "effect_auc_ng_min_per_ml"});
+  WriteCsvRow(
+      file, {"subject", "v1_l", "v2_l", "v3_l", "cl_l_per_min", "q2_l_per_min", "q3_l_per_min",
+             "ke0_per_min", "plasma_cmax_ng_per_ml", "plasma_tmax_min", "plasma_auc_ng_min_per_ml",
+             "effect_cmax_ng_per_ml", "effect_tmax_min", "effect_auc_ng_min_per_ml"});
   const pk::SubjectSummaries& s = result.subjects;
   for (int64_t i = 0; i < request.subjects; ++i) {
     const pk::IndividualParameters p =
         pk::SampleSubject(*typical, request.model.variability, request.seed, i);
     const size_t k = static_cast<size_t>(i);
-    WriteCsvRow(file, {std::to_string(i), Full(p.v1_l), Full(p.v2_l), Full(p.v3_l),
-                       Full(p.cl_l_per_min), Full(p.q2_l_per_min), Full(p.q3_l_per_min),
-                       Full(p.ke0_per_min), Full(s.plasma_cmax_ng_per_ml[k]),
-                       Full(s.plasma_tmax_min[k]), Full(s.plasma_auc_ng_min_per_ml[k]),
-                       Full(s.effect_cmax_ng_per_ml[k]), Full(s.effect_tmax_min[k]),
-                       Full(s.effect_auc_ng_min_per_ml[k])});
+    WriteCsvRow(file,
+                {std::to_string(i), Full(p.v1_l), Full(p.v2_l), Full(p.v3_l), Full(p.cl_l_per_min),
+                 Full(p.q2_l_per_min), Full(p.q3_l_per_min), Full(p.ke0_per_min),
+                 Full(s.plasma_cmax_ng_per_ml[k]), Full(s.plasma_tmax_min[k]),
+                 Full(s.plasma_auc_ng_min_per_ml[k]), Full(s.effect_cmax_ng_per_ml[k]),
+                 Full(s.effect_tmax_min[k]), Full(s.effect_auc_ng_min_per_ml[k])});
   }
   file.close();
   if (!file) return tl::unexpected(Error::Io("cannot write " + path));
@@ -98,7 +100,20 @@ int RunPopulation(const PopulationOptions& options, std::ostream& out, std::ostr
   request.subjects = options.subjects;
   request.seed = options.seed;
   request.threads = options.threads;
-  request.percentiles = options.percentiles;
+  request.percentiles.clear();
+  if (!(options.percentiles.size() == 1 && options.percentiles[0] == "none")) {
+    Validator v("invalid --percentiles");
+    for (const std::string& text : options.percentiles) {
+      char* end = nullptr;
+      const double value = std::strtod(text.c_str(), &end);
+      if (text.empty() || *end != '\0') {
+        v.Add({"--percentiles", "'" + text + "' is not a number (or use 'none')"});
+      } else {
+        request.percentiles.push_back(value);
+      }
+    }
+    if (auto status = v.Finish(); !status) return fail(status.error());
+  }
   request.thresholds_ng_per_ml = options.thresholds_ng_per_ml;
 
   ProgressBar bar(err, "simulating");
@@ -154,8 +169,10 @@ int RunPopulation(const PopulationOptions& options, std::ostream& out, std::ostr
   }
   auto row_at = [&](size_t i, auto&& format) {
     std::vector<std::string> row = {format(times[i])};
-    for (const auto& series : result->plasma_percentiles_ng_per_ml) row.push_back(format(series[i]));
-    for (const auto& series : result->effect_percentiles_ng_per_ml) row.push_back(format(series[i]));
+    for (const auto& series : result->plasma_percentiles_ng_per_ml)
+      row.push_back(format(series[i]));
+    for (const auto& series : result->effect_percentiles_ng_per_ml)
+      row.push_back(format(series[i]));
     for (size_t h = 0; h < result->thresholds_ng_per_ml.size(); ++h) {
       row.push_back(format(result->plasma_fraction_above[h][i]));
       row.push_back(format(result->effect_fraction_above[h][i]));
@@ -189,7 +206,8 @@ int RunPopulation(const PopulationOptions& options, std::ostream& out, std::ostr
       }
       nlohmann::json subjects;
       for (const Distribution& d : distributions) {
-        for (double p : summary_percentiles) subjects[d.name]["p" + Label(p)] = Percentile(*d.values, p);
+        for (double p : summary_percentiles)
+          subjects[d.name]["p" + Label(p)] = Percentile(*d.values, p);
       }
       nlohmann::json body = {{"model", model->name},
                              {"weight_kg", *weight},
@@ -207,8 +225,9 @@ int RunPopulation(const PopulationOptions& options, std::ostream& out, std::ostr
     }
     case Format::kTable: {
       out << model->title << ", " << Fixed(*weight, 1) << " kg, " << options.subjects
-          << " subjects, seed " << options.seed << ", " << options.threads << " thread(s): "
-          << Fixed(elapsed_s, 3) << " s (" << Fixed(per_second, 0) << " subjects/s)\n";
+          << " subjects, seed " << options.seed << ", " << options.threads
+          << " thread(s): " << Fixed(elapsed_s, 3) << " s (" << Fixed(per_second, 0)
+          << " subjects/s)\n";
       for (const std::string& warning : ModelWarnings(*model, *weight)) {
         out << "warning: " << warning << '\n';
       }

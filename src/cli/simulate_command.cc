@@ -97,8 +97,9 @@ int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
       break;
     }
     case Format::kTable: {
-      out << model->title << ", " << Fixed(*weight, 1) << " kg, " << Fixed(schedule->TotalDoseMg(), 2)
-          << " mg in total; ke0 " << Fixed(parameters->ke0_per_min, 4) << " /min\n";
+      out << model->title << ", " << Fixed(*weight, 1) << " kg, "
+          << Fixed(schedule->TotalDoseMg(), 2) << " mg in total; ke0 "
+          << Fixed(parameters->ke0_per_min, 4) << " /min\n";
       for (const std::string& warning : warnings) out << "warning: " << warning << '\n';
       std::vector<std::string> header = {"time_min", "plasma_ng_per_ml", "effect_ng_per_ml"};
       if (metabolite) header.push_back(model->metabolite->name + "_ng_per_ml");

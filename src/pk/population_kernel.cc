@@ -3,10 +3,12 @@
 #include <cstddef>
 #include <cstring>
 
-// The wide vector type below is passed between inlined helpers only; the ABI note g++ gives
-// for it (no AVX-512 in the baseline clone) concerns calls across object files, which never
-// happen here.
+// The wide vector type below changes the calling convention between target clones (g++ warns:
+// -Wpsabi). Every helper that takes or returns one is therefore always_inline, even at -O0,
+// so no call ever passes a vector between code compiled for different targets.
 #pragma GCC diagnostic ignored "-Wpsabi"
+#define KC_INLINE inline __attribute__((always_inline))
+#define KC_INLINE_LAMBDA __attribute__((always_inline))
 
 namespace ketaclinic::pk::internal {
 namespace {
@@ -18,15 +20,15 @@ namespace {
 // whichever the target clone has. Explicit vectors keep the state in registers across steps.
 using Vec = double __attribute__((vector_size(kBlock * sizeof(double))));
 
-inline Vec Load(const Lanes& lanes) {
+KC_INLINE Vec Load(const Lanes& lanes) {
   Vec v;
   std::memcpy(&v, lanes.data(), sizeof v);
   return v;
 }
 
-inline void Store(const Vec& v, Lanes& lanes) { std::memcpy(lanes.data(), &v, sizeof v); }
+KC_INLINE void Store(const Vec& v, Lanes& lanes) { std::memcpy(lanes.data(), &v, sizeof v); }
 
-inline Vec Splat(double value) { return Vec{} + value; }
+KC_INLINE Vec Splat(double value) { return Vec{} + value; }
 
 template <size_t kCompartments, bool kProfiles>
 inline __attribute__((always_inline)) void Walk(const KernelPlan& plan, const ModalBlock& block,
@@ -42,7 +44,7 @@ inline __attribute__((always_inline)) void Walk(const KernelPlan& plan, const Mo
   Vec plasma_cmax = Splat(-1), effect_cmax = Splat(-1), plasma_tmax{}, effect_tmax{};
   const Timeline& timeline = *plan.timeline;
 
-  auto record = [&](int index) {
+  auto record = [&](int index) KC_INLINE_LAMBDA {
     const double weight = plan.auc_weight[static_cast<size_t>(index)];
     const Vec index_value = Splat(static_cast<double>(index));
     Vec cp = x[0];
@@ -64,7 +66,7 @@ inline __attribute__((always_inline)) void Walk(const KernelPlan& plan, const Mo
       std::memcpy(effect_profile + static_cast<size_t>(index) * kBlock, &ce, sizeof ce);
     }
   };
-  auto bolus = [&](double dose) {
+  auto bolus = [&](double dose) KC_INLINE_LAMBDA {
     for (size_t m = 0; m < kUsed; ++m) x[m] += input[m] * dose;
   };
 
