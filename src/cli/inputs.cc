@@ -47,7 +47,7 @@ Result<pk::ModelDefinition> LoadModel(const ModelChoice& choice) {
     if (!text) return tl::unexpected(text.error());
     model = pk_json::ParseModel(*text);
     if (!model) {
-      Error error = model.error();
+      const Error& error = model.error();
       return tl::unexpected(Error(error.code(),
                                   "invalid model file " + choice.file + ": " + error.message(),
                                   error.problems()));
@@ -102,8 +102,10 @@ Result<pk::Schedule> LoadSchedule(const DoseChoice& choice, double weight_kg) {
   if (choice.dose_mg) v.Positive("--dose-mg", *choice.dose_mg);
   if (choice.over_min) v.InRange("--over-min", *choice.over_min, 0.01, 24 * 60, "min");
   if (auto status = v.Finish(); !status) return tl::unexpected(status.error());
-  const double dose_mg = choice.dose_mg ? *choice.dose_mg : *choice.dose_mg_per_kg * weight_kg;
-  pk::Schedule schedule = pk::ConstantInfusion(dose_mg, *choice.over_min);
+  // Validation above guarantees a dose and a duration; value_or keeps the access checked.
+  const double dose_mg =
+      choice.dose_mg ? *choice.dose_mg : choice.dose_mg_per_kg.value_or(0) * weight_kg;
+  pk::Schedule schedule = pk::ConstantInfusion(dose_mg, choice.over_min.value_or(0));
   if (auto status = pk::ValidateSchedule(schedule); !status) {
     return tl::unexpected(status.error());
   }

@@ -50,9 +50,9 @@ void AddGrid(CLI::App* command, double& until_min, double& step_min) {
   command->add_option("--step-min", step_min, "Output step (min)")->default_val(step_min);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// Everything that can throw (CLI11's parser, allocation) stays inside Run: main() reports and
+// exits with status 1 instead of terminating.
+int Run(int argc, char** argv) {
   CLI::App app{
       "KetaClinic: ketamine infusion therapy for treatment-resistant depression.\n"
       "Pharmacokinetic prediction (simulate, tci, population) and the built-in models."};
@@ -136,5 +136,18 @@ int main(int argc, char** argv) {
     return cli::RunPopulation(population, std::cout, std::cerr);
   }
   if (models_cmd->parsed()) return cli::RunModels(models, std::cout, std::cerr);
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << '\n';
+  } catch (...) {
+    std::cerr << "error: unexpected failure\n";
+  }
   return 1;
 }

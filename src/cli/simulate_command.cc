@@ -39,7 +39,7 @@ int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
   auto curve = pk::Simulate(engine, *schedule, {options.until_min, options.step_min});
   if (!curve) {
     // Name the grid fields as the user typed them.
-    Error error = curve.error();
+    const Error& error = curve.error();
     std::vector<FieldProblem> problems = error.problems();
     for (FieldProblem& p : problems) {
       if (p.field == "until_min") p.field = "--until-min";
@@ -102,7 +102,7 @@ int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
           << Fixed(parameters->ke0_per_min, 4) << " /min\n";
       for (const std::string& warning : warnings) out << "warning: " << warning << '\n';
       std::vector<std::string> header = {"time_min", "plasma_ng_per_ml", "effect_ng_per_ml"};
-      if (metabolite) header.push_back(model->metabolite->name + "_ng_per_ml");
+      if (metabolite) header.push_back(model->metabolite.value().name + "_ng_per_ml");
       TextTable table(header);
       for (size_t i = 0; i < curve->time_min.size(); ++i) {
         std::vector<std::string> row = {Fixed(curve->time_min[i], 2),

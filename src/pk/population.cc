@@ -330,7 +330,7 @@ class PopulationRun {
           const size_t low = static_cast<size_t>(std::floor(h));
           const auto low_it = row.begin() + static_cast<ptrdiff_t>(low);
           std::nth_element(row.begin(), low_it, row.end());
-          const double low_value = *low_it;
+          const auto low_value = static_cast<double>(*low_it);
           const double high_value =
               low + 1 < n ? static_cast<double>(*std::min_element(low_it + 1, row.end()))
                           : low_value;

@@ -85,6 +85,7 @@ void CheckAgainstSimulate(const PopulationRequest& request) {
   }
   for (size_t t = 0; t < result->time_min.size(); t += 7) {
     std::vector<double> values;
+    values.reserve(curves.size());
     for (const Curve& c : curves) values.push_back(c.plasma_ng_per_ml[t]);
     std::sort(values.begin(), values.end());
     for (size_t p = 0; p < request.percentiles.size(); ++p) {

@@ -40,8 +40,10 @@ inline testing::OracleModel ToOracle(const IndividualParameters& p) {
 inline testing::OracleValues RunOracle(const IndividualParameters& p, const Schedule& schedule,
                                        const std::vector<double>& times) {
   std::vector<testing::OracleBolus> boluses;
+  boluses.reserve(schedule.boluses.size());
   for (const Bolus& b : schedule.boluses) boluses.push_back({b.at_min, b.dose_mg});
   std::vector<testing::OracleInfusion> infusions;
+  infusions.reserve(schedule.infusions.size());
   for (const Infusion& i : schedule.infusions) {
     infusions.push_back({i.start_min, i.duration_min, i.rate_mg_per_min});
   }
