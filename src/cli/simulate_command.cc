@@ -23,6 +23,10 @@ nlohmann::json SummaryJson(const pk::SeriesSummary& s) {
           {"auc_ng_min_per_ml", s.auc_ng_min_per_ml}};
 }
 
+std::string MetaboliteName(const pk::ModelDefinition& model) {
+  return model.metabolite ? model.metabolite->name : std::string("metabolite");
+}
+
 }  // namespace
 
 int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream& err) {
@@ -102,7 +106,7 @@ int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
           << Fixed(parameters->ke0_per_min, 4) << " /min\n";
       for (const std::string& warning : warnings) out << "warning: " << warning << '\n';
       std::vector<std::string> header = {"time_min", "plasma_ng_per_ml", "effect_ng_per_ml"};
-      if (metabolite) header.push_back(model->metabolite.value().name + "_ng_per_ml");
+      if (metabolite) header.push_back(MetaboliteName(*model) + "_ng_per_ml");
       TextTable table(header);
       for (size_t i = 0; i < curve->time_min.size(); ++i) {
         std::vector<std::string> row = {Fixed(curve->time_min[i], 2),
