@@ -36,6 +36,8 @@ struct SimulateOptions {
   DoseChoice dose;
   double until_min = 240;
   double step_min = 1;
+  // For each: minutes above it, and the decrement time (after the last dose ends) to fall to it.
+  std::vector<double> thresholds_ng_per_ml;
   Format format = Format::kTable;
   std::string plot_file;
 };

@@ -147,6 +147,31 @@ TEST(SimulateCommandTest, ReadsScheduleAndModelFiles) {
   EXPECT_DOUBLE_EQ(json["points"][0]["plasma_ng_per_ml"].get<double>(), 20.0 / 20 * 1000);
 }
 
+// Decrement time against the curve itself: on a 0.01-min grid, the last crossing of 100 ng/mL.
+TEST(SimulateCommandTest, ReportsTimeAboveAndDecrementTimes) {
+  SimulateOptions options = Standard();
+  options.thresholds_ng_per_ml = {100};
+  options.format = Format::kJson;
+  const Output result = Invoke(options, RunSimulate);
+  ASSERT_EQ(result.status, 0) << result.out << result.err;
+  const auto json = nlohmann::json::parse(result.out)["thresholds"][0];
+  const pk::Engine engine = pk::Engine::Create(*pk::Individualize(*pk::FindModel("kamp"), 70));
+  auto fine = pk::Simulate(engine, pk::ConstantInfusion(35, 40), {240, 0.01});
+  double last_above = 0;
+  for (size_t i = 0; i < fine->time_min.size(); ++i) {
+    if (fine->plasma_ng_per_ml[i] > 100) last_above = fine->time_min[i];
+  }
+  EXPECT_NEAR(json["plasma_decrement_min"].get<double>(), last_above - 40, 0.011);
+  EXPECT_GT(json["plasma_min_above"].get<double>(), 40);  // above from ~5 to ~57 min
+  EXPECT_LT(json["plasma_min_above"].get<double>(), 60);
+
+  options.thresholds_ng_per_ml = {-1};
+  options.format = Format::kTable;
+  const Output bad = Invoke(options, RunSimulate);
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("--threshold-ng-per-ml[0]"), std::string::npos);
+}
+
 TEST(SimulateCommandTest, WritesAnSvgPlot) {
   SimulateOptions options = Standard();
   options.plot_file = TempFile("plot.svg", "");

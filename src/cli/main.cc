@@ -67,6 +67,11 @@ int Run(int argc, char** argv) {
   simulate_cmd->add_option("--weight-kg", simulate.weight_kg, "Body weight (kg)");
   AddDose(simulate_cmd, simulate.dose);
   AddGrid(simulate_cmd, simulate.until_min, simulate.step_min);
+  simulate_cmd
+      ->add_option("--threshold-ng-per-ml", simulate.thresholds_ng_per_ml,
+                   "Concentrations (comma-separated) for the time spent above each and the "
+                   "time after the last dose ends until Cp and Ce fall to each")
+      ->delimiter(',');
   AddFormat(simulate_cmd, simulate.format);
   simulate_cmd->add_option("--plot", simulate.plot_file, "Also write an SVG plot to this file");
 

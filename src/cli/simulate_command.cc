@@ -1,5 +1,6 @@
 // `ketaclinic simulate`: the predicted plasma and effect-site curve of a schedule.
 
+#include <cmath>
 #include <ostream>
 
 #include <nlohmann/json.hpp>
@@ -21,6 +22,52 @@ nlohmann::json SummaryJson(const pk::SeriesSummary& s) {
   return {{"cmax_ng_per_ml", s.cmax_ng_per_ml},
           {"tmax_min", s.tmax_min},
           {"auc_ng_min_per_ml", s.auc_ng_min_per_ml}};
+}
+
+// What a threshold means for this curve: time above it, and time to fall to it once dosing ends.
+struct ThresholdSummary {
+  double threshold_ng_per_ml;
+  double plasma_min_above, effect_min_above;
+  double plasma_decrement_min, effect_decrement_min;  // NaN if not reached within 14 days
+};
+
+Result<std::vector<ThresholdSummary>> SummarizeThresholds(const pk::Engine& engine,
+                                                          const pk::Schedule& schedule,
+                                                          const pk::Curve& curve,
+                                                          const std::vector<double>& thresholds) {
+  std::vector<ThresholdSummary> out;
+  out.reserve(thresholds.size());
+  for (size_t i = 0; i < thresholds.size(); ++i) {
+    const double c = thresholds[i];
+    const std::string field = "--threshold-ng-per-ml[" + std::to_string(i) + "]";
+    if (!(c > 0) || !std::isfinite(c)) {
+      return tl::unexpected(Error::InvalidArgument(field, "must be a concentration above 0 ng/mL"));
+    }
+    const double end = schedule.EndMin();
+    auto decrement = [&](pk::Site site) {
+      auto t = pk::DecrementTimeMin(engine, schedule, end, site, c);
+      return t ? *t : std::nan("");
+    };
+    out.push_back({c, pk::TimeAboveMin(curve.time_min, curve.plasma_ng_per_ml, c),
+                   pk::TimeAboveMin(curve.time_min, curve.effect_ng_per_ml, c),
+                   decrement(pk::Site::kPlasma), decrement(pk::Site::kEffect)});
+  }
+  return out;
+}
+
+nlohmann::json ThresholdsJson(const std::vector<ThresholdSummary>& thresholds) {
+  nlohmann::json list = nlohmann::json::array();
+  auto number_or_null = [](double x) {
+    return std::isnan(x) ? nlohmann::json() : nlohmann::json(x);
+  };
+  for (const ThresholdSummary& t : thresholds) {
+    list.push_back({{"threshold_ng_per_ml", t.threshold_ng_per_ml},
+                    {"plasma_min_above", t.plasma_min_above},
+                    {"effect_min_above", t.effect_min_above},
+                    {"plasma_decrement_min", number_or_null(t.plasma_decrement_min)},
+                    {"effect_decrement_min", number_or_null(t.effect_decrement_min)}});
+  }
+  return list;
 }
 
 std::string MetaboliteName(const pk::ModelDefinition& model) {
@@ -55,6 +102,8 @@ int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
   const pk::SeriesSummary plasma = pk::Summarize(curve->time_min, curve->plasma_ng_per_ml);
   const pk::SeriesSummary effect = pk::Summarize(curve->time_min, curve->effect_ng_per_ml);
   const std::vector<std::string> warnings = ModelWarnings(*model, *weight);
+  auto thresholds = SummarizeThresholds(engine, *schedule, *curve, options.thresholds_ng_per_ml);
+  if (!thresholds) return fail(thresholds.error());
 
   if (!options.plot_file.empty()) {
     const std::string svg = RenderCurvePlot(*model, *weight, schedule->TotalDoseMg(), *curve);
@@ -96,6 +145,7 @@ int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
           {"plasma", SummaryJson(plasma)},
           {"effect", SummaryJson(effect)},
           {"warnings", warnings},
+          {"thresholds", ThresholdsJson(*thresholds)},
           {"points", points}};
       out << body.dump(2) << '\n';
       break;
@@ -122,6 +172,13 @@ int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
       out << "effect: Cmax " << Fixed(effect.cmax_ng_per_ml, 1) << " ng/mL at "
           << Fixed(effect.tmax_min, 1) << " min, AUC " << Fixed(effect.auc_ng_min_per_ml, 0)
           << " ng·min/mL\n";
+      for (const ThresholdSummary& t : *thresholds) {
+        out << Fixed(t.threshold_ng_per_ml, 1) << " ng/mL: above it for "
+            << Fixed(t.plasma_min_above, 1) << " min (plasma), " << Fixed(t.effect_min_above, 1)
+            << " min (effect site); after the last dose ends, falls to it in "
+            << Fixed(t.plasma_decrement_min, 1) << " min (plasma), "
+            << Fixed(t.effect_decrement_min, 1) << " min (effect site)\n";
+      }
       break;
     }
   }
