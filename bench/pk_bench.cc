@@ -1,9 +1,9 @@
 // Pharmacology benchmarks (docs/BENCHMARKS.md has the numbers and the command):
 //   BM_StandardCurve       one curve: 0.5 mg/kg over 40 min, 240 one-minute points (Kamp, 3 cmt)
 //   BM_EffectSiteTciPlan   an effect-site TCI plan for 60 min at 10-s updates (Kamp)
-//   BM_Population          3-compartment + effect site, 1440 one-minute steps, Cmax and AUC per
-//                          subject, on one thread: items/s = subject-profiles per second
-//   BM_PopulationThreads   the same on 2 threads
+//   BM_Population/N/T      3-compartment + effect site, 1440 one-minute steps, Cmax, Tmax and
+//                          AUC per subject, N subjects on T threads: items/s = subject-profiles
+//                          per second
 
 #include <benchmark/benchmark.h>
 
@@ -48,25 +48,21 @@ PopulationRequest ThroughputRequest(int64_t subjects, int threads) {
   return request;
 }
 
+// Arguments: subjects, threads.
 void BM_Population(benchmark::State& state) {
-  const PopulationRequest request = ThroughputRequest(state.range(0), 1);
+  const PopulationRequest request =
+      ThroughputRequest(state.range(0), static_cast<int>(state.range(1)));
   for (auto _ : state) {
     auto result = SimulatePopulation(request);
     benchmark::DoNotOptimize(result);
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
-BENCHMARK(BM_Population)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
-
-void BM_PopulationThreads(benchmark::State& state) {
-  const PopulationRequest request = ThroughputRequest(state.range(0), 2);
-  for (auto _ : state) {
-    auto result = SimulatePopulation(request);
-    benchmark::DoNotOptimize(result);
-  }
-  state.SetItemsProcessed(state.iterations() * state.range(0));
-}
-BENCHMARK(BM_PopulationThreads)->Arg(200'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Population)
+    ->Args({100'000, 1})
+    ->Args({200'000, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace ketaclinic::pk

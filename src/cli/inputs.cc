@@ -73,6 +73,17 @@ Result<double> RequireWeight(const std::optional<double>& weight_kg) {
   return *weight_kg;
 }
 
+Result<IndividualModel> LoadIndividualModel(const ModelChoice& choice,
+                                            const std::optional<double>& weight_kg) {
+  auto model = LoadModel(choice);
+  if (!model) return tl::unexpected(model.error());
+  auto weight = RequireWeight(weight_kg);
+  if (!weight) return tl::unexpected(weight.error());
+  auto parameters = pk::Individualize(*model, *weight);
+  if (!parameters) return tl::unexpected(parameters.error());
+  return IndividualModel{std::move(*model), *weight, std::move(*parameters)};
+}
+
 Result<pk::Schedule> LoadSchedule(const DoseChoice& choice, double weight_kg) {
   const bool has_dose = choice.dose_mg_per_kg || choice.dose_mg || choice.over_min;
   if (!choice.schedule_file.empty()) {

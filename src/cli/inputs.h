@@ -25,6 +25,15 @@ Result<pk::Schedule> LoadSchedule(const DoseChoice& choice, double weight_kg);
 // Checks that --weight-kg was given; the range is checked by pk::Individualize.
 Result<double> RequireWeight(const std::optional<double>& weight_kg);
 
+// The model chosen on the command line, scaled to the patient's weight.
+struct IndividualModel {
+  pk::ModelDefinition model;
+  double weight_kg = 0;
+  pk::IndividualParameters parameters;
+};
+Result<IndividualModel> LoadIndividualModel(const ModelChoice& choice,
+                                            const std::optional<double>& weight_kg);
+
 // Applies "v1=0.3,cl=0.25" to a model's variability; errors name "cv".
 Status ApplyCv(const std::string& text, pk::Variability& variability);
 

@@ -78,15 +78,14 @@ std::string MetaboliteName(const pk::ModelDefinition& model) {
 
 int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream& err) {
   auto fail = [&](const Error& error) { return ReportError(error, options.format, out, err); };
-  auto model = LoadModel(options.model);
-  if (!model) return fail(model.error());
-  auto weight = RequireWeight(options.weight_kg);
-  if (!weight) return fail(weight.error());
-  auto parameters = pk::Individualize(*model, *weight);
-  if (!parameters) return fail(parameters.error());
-  auto schedule = LoadSchedule(options.dose, *weight);
+  auto individual = LoadIndividualModel(options.model, options.weight_kg);
+  if (!individual) return fail(individual.error());
+  const pk::ModelDefinition& model = individual->model;
+  const double weight = individual->weight_kg;
+  const pk::IndividualParameters& parameters = individual->parameters;
+  auto schedule = LoadSchedule(options.dose, weight);
   if (!schedule) return fail(schedule.error());
-  const pk::Engine engine = pk::Engine::Create(*parameters);
+  const pk::Engine engine = pk::Engine::Create(parameters);
   auto curve = pk::Simulate(engine, *schedule, {options.until_min, options.step_min});
   if (!curve) {
     // Name the grid fields as the user typed them.
@@ -101,12 +100,12 @@ int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
   const bool metabolite = engine.has_metabolite();
   const pk::SeriesSummary plasma = pk::Summarize(curve->time_min, curve->plasma_ng_per_ml);
   const pk::SeriesSummary effect = pk::Summarize(curve->time_min, curve->effect_ng_per_ml);
-  const std::vector<std::string> warnings = ModelWarnings(*model, *weight);
+  const std::vector<std::string> warnings = ModelWarnings(model, weight);
   auto thresholds = SummarizeThresholds(engine, *schedule, *curve, options.thresholds_ng_per_ml);
   if (!thresholds) return fail(thresholds.error());
 
   if (!options.plot_file.empty()) {
-    const std::string svg = RenderCurvePlot(*model, *weight, schedule->TotalDoseMg(), *curve);
+    const std::string svg = RenderCurvePlot(model, weight, schedule->TotalDoseMg(), *curve);
     if (auto status = WriteTextFile(options.plot_file, svg, "--plot"); !status) {
       return fail(status.error());
     }
@@ -135,9 +134,9 @@ int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
         points.push_back(point);
       }
       nlohmann::json body = {
-          {"model", model->name},
-          {"weight_kg", *weight},
-          {"ke0_per_min", parameters->ke0_per_min},
+          {"model", model.name},
+          {"weight_kg", weight},
+          {"ke0_per_min", parameters.ke0_per_min},
           {"total_dose_mg", schedule->TotalDoseMg()},
           {"schedule", pk_json::ScheduleToJson(*schedule)},
           {"method",
@@ -151,12 +150,11 @@ int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
       break;
     }
     case Format::kTable: {
-      out << model->title << ", " << Fixed(*weight, 1) << " kg, "
-          << Fixed(schedule->TotalDoseMg(), 2) << " mg in total; ke0 "
-          << Fixed(parameters->ke0_per_min, 4) << " /min\n";
+      out << model.title << ", " << Fixed(weight, 1) << " kg, " << Fixed(schedule->TotalDoseMg(), 2)
+          << " mg in total; ke0 " << Fixed(parameters.ke0_per_min, 4) << " /min\n";
       for (const std::string& warning : warnings) out << "warning: " << warning << '\n';
       std::vector<std::string> header = {"time_min", "plasma_ng_per_ml", "effect_ng_per_ml"};
-      if (metabolite) header.push_back(MetaboliteName(*model) + "_ng_per_ml");
+      if (metabolite) header.push_back(MetaboliteName(model) + "_ng_per_ml");
       TextTable table(header);
       for (size_t i = 0; i < curve->time_min.size(); ++i) {
         std::vector<std::string> row = {Fixed(curve->time_min[i], 2),

@@ -46,12 +46,11 @@ std::string RenameField(const std::string& field) {
 
 int RunTci(const TciOptions& options, std::ostream& out, std::ostream& err) {
   auto fail = [&](const Error& error) { return ReportError(error, options.format, out, err); };
-  auto model = LoadModel(options.model);
-  if (!model) return fail(model.error());
-  auto weight = RequireWeight(options.weight_kg);
-  if (!weight) return fail(weight.error());
-  auto parameters = pk::Individualize(*model, *weight);
-  if (!parameters) return fail(parameters.error());
+  auto individual = LoadIndividualModel(options.model, options.weight_kg);
+  if (!individual) return fail(individual.error());
+  const pk::ModelDefinition& model = individual->model;
+  const double weight = individual->weight_kg;
+  const pk::IndividualParameters& parameters = individual->parameters;
 
   pk::TciRequest request;
   Validator v("invalid TCI request");
@@ -77,7 +76,7 @@ int RunTci(const TciOptions& options, std::ostream& out, std::ostream& err) {
   request.max_rate_mg_per_min = options.max_rate_mg_per_min;
   if (auto status = v.Finish(); !status) return fail(status.error());
 
-  const pk::Engine engine = pk::Engine::Create(*parameters);
+  const pk::Engine engine = pk::Engine::Create(parameters);
   auto plan = pk::PlanTci(engine, request);
   if (!plan) {
     std::vector<FieldProblem> problems = plan.error().problems();
@@ -87,7 +86,7 @@ int RunTci(const TciOptions& options, std::ostream& out, std::ostream& err) {
   auto curve = pk::Simulate(engine, plan->schedule, {options.for_min, options.step_min});
   if (!curve) return fail(curve.error());
   if (!options.plot_file.empty()) {
-    const std::string svg = RenderTciPlot(*model, *weight, request, *plan, *curve);
+    const std::string svg = RenderTciPlot(model, weight, request, *plan, *curve);
     if (auto status = WriteTextFile(options.plot_file, svg, "--plot"); !status) {
       return fail(status.error());
     }
@@ -113,21 +112,21 @@ int RunTci(const TciOptions& options, std::ostream& out, std::ostream& err) {
                           {"plasma_ng_per_ml", curve->plasma_ng_per_ml[i]},
                           {"effect_ng_per_ml", curve->effect_ng_per_ml[i]}});
       }
-      nlohmann::json body = {{"model", model->name},
-                             {"weight_kg", *weight},
+      nlohmann::json body = {{"model", model.name},
+                             {"weight_kg", weight},
                              {"mode", options.mode},
                              {"update_s", options.update_s},
                              {"delivered_mg", plan->delivered_mg},
                              {"segments", segments},
-                             {"warnings", ModelWarnings(*model, *weight)},
+                             {"warnings", ModelWarnings(model, weight)},
                              {"points", points}};
       out << body.dump(2) << '\n';
       break;
     }
     case Format::kTable: {
-      out << model->title << ", " << Fixed(*weight, 1) << " kg, " << options.mode
+      out << model.title << ", " << Fixed(weight, 1) << " kg, " << options.mode
           << "-site targeting, update every " << Fixed(options.update_s, 0) << " s\n";
-      for (const std::string& warning : ModelWarnings(*model, *weight)) {
+      for (const std::string& warning : ModelWarnings(model, weight)) {
         out << "warning: " << warning << '\n';
       }
       TextTable table({"start_min", "duration_min", "rate_mg_per_min", "rate_mg_per_h"});
