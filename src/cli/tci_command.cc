@@ -1,5 +1,6 @@
 // `ketaclinic tci`: a target-controlled infusion plan (rate schedule) and its predicted curves.
 
+#include <algorithm>
 #include <cstdlib>
 #include <ostream>
 
@@ -86,7 +87,11 @@ int RunTci(const TciOptions& options, std::ostream& out, std::ostream& err) {
   auto curve = pk::Simulate(engine, plan->schedule, {options.for_min, options.step_min});
   if (!curve) return fail(curve.error());
   if (!options.plot_file.empty()) {
-    const std::string svg = RenderTciPlot(model, weight, request, *plan, *curve);
+    // The plot shows the pump's every update (a 1-min table step would hide the induction peak).
+    const double plot_step = std::min(options.step_min, options.update_s / 60);
+    auto fine = pk::Simulate(engine, plan->schedule, {options.for_min, plot_step});
+    if (!fine) return fail(fine.error());
+    const std::string svg = RenderTciPlot(model, weight, request, *plan, *fine);
     if (auto status = WriteTextFile(options.plot_file, svg, "--plot"); !status) {
       return fail(status.error());
     }
