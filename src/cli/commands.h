@@ -87,6 +87,33 @@ struct ModelsOptions {
 };
 int RunModels(const ModelsOptions& options, std::ostream& out, std::ostream& err);
 
+// `ketaclinic score SCALE --items a,b,...`: a rating scale's total, band and findings. A
+// blocking finding does not change the exit status: a score is a measurement, not an order.
+struct ScoreOptions {
+  std::string scale;               // phq9, gad7, madrs, ... (clinical::ParseScaleName)
+  std::vector<std::string> items;  // the item responses in questionnaire order, as typed
+  Format format = Format::kTable;  // table or json
+};
+int RunScore(const ScoreOptions& options, std::ostream& out, std::ostream& err);
+
+// `dose`: the dose and pump plan with limit findings. Exit status 3 when a finding blocks it.
+struct DoseOptions {
+  std::optional<double> weight_kg;
+  std::optional<double> weight_lb;  // converted to kg explicitly (and the conversion shown)
+  std::optional<double> height_cm;
+  std::string sex;
+  std::optional<double> mg_per_kg;
+  std::string weight_basis;  // empty: the protocol's
+  std::optional<double> over_min;
+  double vial_mg_per_ml = 10;
+  std::optional<double> bag_ml;
+  std::string override_physician;
+  std::string override_reason;
+  std::string model = "kamp";  // for the predicted concentration
+  Format format = Format::kTable;
+};
+int RunDose(const DoseOptions& options, std::ostream& out, std::ostream& err);
+
 }  // namespace ketaclinic::cli
 
 #endif  // KETACLINIC_CLI_COMMANDS_H_

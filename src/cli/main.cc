@@ -132,6 +132,51 @@ int Run(int argc, char** argv) {
   models_cmd->add_option("--model-file", models.model_file, "Show this custom model file instead");
   AddFormat(models_cmd, models.format);
 
+  cli::ScoreOptions score;
+  auto* score_cmd = app.add_subcommand(
+      "score",
+      "Score a rating scale from its item responses: total, band and findings "
+      "(docs/SCALES.md). A blocking finding (e.g. C-SSRS high risk, MOAA/S <= 2) is reported "
+      "but does not make the exit status non-zero: a score is a measurement, not an order. "
+      "Exit status 2 for invalid items");
+  score_cmd
+      ->add_option("scale", score.scale,
+                   "phq9, gad7, madrs, qids-sr16, cadss, cadss6, moaas or cssrs-screener")
+      ->required();
+  score_cmd
+      ->add_option("--items", score.items,
+                   "Item responses in questionnaire order, comma-separated, e.g. 1,0,2,3,1,0,0,1,0 "
+                   "(C-SSRS: 1 = yes, 0 = no)")
+      ->delimiter(',')
+      ->required();
+  score_cmd->add_option("--format", score.format, "Output: table or json")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, Format>{{"table", Format::kTable}, {"json", Format::kJson}},
+          CLI::ignore_case))
+      ->default_str("table");
+
+  cli::DoseOptions dose;
+  auto* dose_cmd = app.add_subcommand(
+      "dose",
+      "Dose and pump plan for one infusion, with soft and hard limit findings (exit status 3 "
+      "when a finding blocks the dose)");
+  dose_cmd->add_option("--weight-kg", dose.weight_kg, "Body weight (kg)");
+  dose_cmd->add_option("--weight-lb", dose.weight_lb, "Body weight in pounds (instead of kg)");
+  dose_cmd->add_option("--height-cm", dose.height_cm, "Height (cm)");
+  dose_cmd->add_option("--sex", dose.sex, "female or male (for ideal body weight)");
+  dose_cmd->add_option("--mg-per-kg", dose.mg_per_kg, "Dose in mg per kg (0.5 is standard)");
+  dose_cmd->add_option("--weight-basis", dose.weight_basis, "actual, ideal or adjusted");
+  dose_cmd->add_option("--over-min", dose.over_min, "Infusion duration (min); default 40");
+  dose_cmd->add_option("--vial-mg-per-ml", dose.vial_mg_per_ml, "Vial concentration: 10, 50, 100")
+      ->default_val(10);
+  dose_cmd->add_option("--bag-ml", dose.bag_ml, "Bag volume the dose is added to; default 100");
+  dose_cmd->add_option("--override-physician", dose.override_physician,
+                       "Physician overriding a soft limit (hard limits cannot be overridden)");
+  dose_cmd->add_option("--override-reason", dose.override_reason, "Reason for the override");
+  dose_cmd->add_option("--model", dose.model, "PK model for the predicted concentration")
+      ->default_val("kamp");
+  AddFormat(dose_cmd, dose.format);
+
   CLI11_PARSE(app, argc, argv);
 
   if (simulate_cmd->parsed()) return cli::RunSimulate(simulate, std::cout, std::cerr);
@@ -141,6 +186,8 @@ int Run(int argc, char** argv) {
     return cli::RunPopulation(population, std::cout, std::cerr);
   }
   if (models_cmd->parsed()) return cli::RunModels(models, std::cout, std::cerr);
+  if (score_cmd->parsed()) return cli::RunScore(score, std::cout, std::cerr);
+  if (dose_cmd->parsed()) return cli::RunDose(dose, std::cout, std::cerr);
   return 1;
 }
 
