@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/command_test_util.h"
 #include "pk/engine.h"
 #include "pk/registry.h"
 #include "pk/simulate.h"
@@ -17,18 +18,7 @@
 namespace ketaclinic::cli {
 namespace {
 
-struct Output {
-  int status;
-  std::string out;
-  std::string err;
-};
-
-template <typename Options, typename Run>
-Output Invoke(const Options& options, Run run) {
-  std::ostringstream out, err;
-  const int status = run(options, out, err);
-  return {status, out.str(), err.str()};
-}
+using Output = CommandOutput;
 
 std::string TempFile(const std::string& name, const std::string& text) {
   const auto path = std::filesystem::temp_directory_path() / ("ketaclinic_test_" + name);

@@ -5,22 +5,15 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/command_test_util.h"
 #include "cli/commands.h"
 
 namespace ketaclinic::cli {
 namespace {
 
-struct Output {
-  int status;
-  std::string out;
-  std::string err;
-};
+using Output = CommandOutput;
 
-Output RunDoseCommand(const DoseOptions& options) {
-  std::ostringstream out, err;
-  const int status = RunDose(options, out, err);
-  return {status, out.str(), err.str()};
-}
+Output RunDoseCommand(const DoseOptions& options) { return Invoke(options, RunDose); }
 
 DoseOptions Standard() {
   DoseOptions options;

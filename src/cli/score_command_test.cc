@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/command_test_util.h"
 #include "cli/commands.h"
 
 namespace ketaclinic::cli {
@@ -17,16 +18,10 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-struct Output {
-  int status;
-  std::string out;
-  std::string err;
-};
+using Output = CommandOutput;
 
 Output Score(const std::string& scale, std::vector<std::string> items, Format format) {
-  std::ostringstream out, err;
-  const int status = RunScore({scale, std::move(items), format}, out, err);
-  return {status, out.str(), err.str()};
+  return Invoke(ScoreOptions{scale, std::move(items), format}, RunScore);
 }
 
 TEST(ScoreCommandTest, JsonHasTotalBandItemsAndFindings) {
