@@ -55,7 +55,8 @@ void AddGrid(CLI::App* command, double& until_min, double& step_min) {
 int Run(int argc, char** argv) {
   CLI::App app{
       "KetaClinic: ketamine infusion therapy for treatment-resistant depression.\n"
-      "Pharmacokinetic prediction (simulate, tci, population) and the built-in models."};
+      "Pharmacokinetic prediction (simulate, tci, population, models), dose and pump planning\n"
+      "with protocol limits (dose), and rating scales (score)."};
   app.set_version_flag("--version", std::string("ketaclinic ") + KC_VERSION);
   app.require_subcommand(1);
 
