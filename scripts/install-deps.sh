@@ -7,7 +7,7 @@ packages=(
   # toolchain
   g++ cmake ninja-build ccache pkg-config git
   # libraries (base, pk, cli)
-  libeigen3-dev nlohmann-json3-dev libcli11-dev libfmt-dev libexpected-dev
+  libeigen3-dev nlohmann-json3-dev libcli11-dev libfmt-dev libexpected-dev libhowardhinnant-date-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev libboost-dev
   # checks: formatting, static analysis; SciPy as an independent oracle

@@ -11,12 +11,12 @@
 #include "base/validation.h"
 #include "pk/effect_site.h"
 #include "pk/metrics.h"
-#include "pk_json/json_reader.h"
+#include "json/json_reader.h"
 
 namespace ketaclinic::pk_json {
 namespace {
 
-using internal::ObjectReader;
+using json_read::ObjectReader;
 using nlohmann::json;
 
 constexpr double kMinPerHour = 60;
@@ -437,7 +437,7 @@ void ModelParser::CheckDerived() {
 }
 
 void ModelParser::MergeModelProblems(const Error& error) {
-  const std::set<std::string> reported = internal::FieldsWithProblems(v_);
+  const std::set<std::string> reported = json_read::FieldsWithProblems(v_);
   for (const FieldProblem& problem : error.problems()) {
     if (suppressed_.count(problem.field)) continue;
     auto source = source_field_.find(problem.field);
@@ -496,12 +496,12 @@ json ParametersToJson(const pk::ModelDefinition& m) {
 }  // namespace
 
 Result<pk::ModelDefinition> ParseModel(std::string_view json_text) {
-  auto root = internal::ParseJsonText(json_text, "invalid model");
+  auto root = json_read::ParseJsonText(json_text, "invalid model");
   if (!root) return tl::unexpected(root.error());
   Validator v("invalid model");
   if (!root->is_object()) {
-    v.Add({std::string(internal::kJsonField),
-           "a model file must be a JSON object ({...}), got " + internal::TypeName(*root)});
+    v.Add({std::string(json_read::kJsonField),
+           "a model file must be a JSON object ({...}), got " + json_read::TypeName(*root)});
     return tl::unexpected(v.Finish().error());
   }
   ModelParser parser(*root, v);

@@ -9,12 +9,12 @@
 #include <vector>
 
 #include "base/validation.h"
-#include "pk_json/json_reader.h"
+#include "json/json_reader.h"
 
 namespace ketaclinic::pk_json {
 namespace {
 
-using internal::ObjectReader;
+using json_read::ObjectReader;
 using nlohmann::json;
 
 constexpr double kMinPerHour = 60;
@@ -76,7 +76,7 @@ pk::Schedule ScheduleParser::Parse(const json& root) {
 void ScheduleParser::ReadEvent(const json& event, size_t index) {
   if (!event.is_object()) {
     v_.Add({EventPath(index),
-            "must be an object ({\"type\": ...}), got " + internal::TypeName(event)});
+            "must be an object ({\"type\": ...}), got " + json_read::TypeName(event)});
     return;
   }
   ObjectReader reader(event, EventPath(index), v_);
@@ -210,7 +210,7 @@ std::optional<IndexedField> SplitIndexedField(const std::string& field) {
 }
 
 void ScheduleParser::MergeScheduleProblems(const Error& error) {
-  std::set<std::string> reported = internal::FieldsWithProblems(v_);
+  std::set<std::string> reported = json_read::FieldsWithProblems(v_);
   for (const FieldProblem& problem : error.problems()) {
     const std::optional<IndexedField> split = SplitIndexedField(problem.field);
     const std::vector<EventSource>* sources = nullptr;
@@ -255,13 +255,13 @@ void ScheduleParser::MergeScheduleProblems(const Error& error) {
 }  // namespace
 
 Result<pk::Schedule> ParseSchedule(std::string_view json_text) {
-  auto root = internal::ParseJsonText(json_text, "invalid schedule");
+  auto root = json_read::ParseJsonText(json_text, "invalid schedule");
   if (!root) return tl::unexpected(root.error());
   Validator v("invalid schedule");
   if (!root->is_object()) {
-    v.Add({std::string(internal::kJsonField),
+    v.Add({std::string(json_read::kJsonField),
            "a schedule file must be a JSON object ({\"events\": [...]}), got " +
-               internal::TypeName(*root)});
+               json_read::TypeName(*root)});
     return tl::unexpected(v.Finish().error());
   }
   ScheduleParser parser(v);

@@ -1,11 +1,11 @@
-#include "pk_json/json_reader.h"
+#include "json/json_reader.h"
 
 #include <cctype>
 #include <string>
 #include <utility>
 #include <vector>
 
-namespace ketaclinic::pk_json::internal {
+namespace ketaclinic::json_read {
 namespace {
 
 using nlohmann::json;
@@ -303,4 +303,4 @@ void ObjectReader::RejectUnknown(std::initializer_list<std::string_view> known,
   }
 }
 
-}  // namespace ketaclinic::pk_json::internal
+}  // namespace ketaclinic::json_read

@@ -1,8 +1,8 @@
-#ifndef KETACLINIC_PK_JSON_JSON_READER_H_
-#define KETACLINIC_PK_JSON_JSON_READER_H_
+#ifndef KETACLINIC_JSON_JSON_READER_H_
+#define KETACLINIC_JSON_JSON_READER_H_
 
-// Internal to pk_json: the checked reading of JSON text shared by the model and schedule
-// parsers. Not part of the module's API; include model_json.h or schedule_json.h instead.
+// The checked reading of JSON text shared by every parser of outside input (model, schedule,
+// protocol, patient and session files): all problems at once, each named by its path.
 
 #include <initializer_list>
 #include <optional>
@@ -16,7 +16,7 @@
 #include "base/error.h"
 #include "base/validation.h"
 
-namespace ketaclinic::pk_json::internal {
+namespace ketaclinic::json_read {
 
 // The field name given to problems with the text itself rather than with one field.
 inline constexpr std::string_view kJsonField = "(json)";
@@ -75,6 +75,6 @@ class ObjectReader {
   Validator& validator_;
 };
 
-}  // namespace ketaclinic::pk_json::internal
+}  // namespace ketaclinic::json_read
 
-#endif  // KETACLINIC_PK_JSON_JSON_READER_H_
+#endif  // KETACLINIC_JSON_JSON_READER_H_
