@@ -14,6 +14,7 @@
 #include "pk/simulate.h"
 
 #include "clinical/dosing.h"
+#include "clinical_json/dose_json.h"
 
 namespace ketaclinic::cli {
 namespace {
@@ -100,40 +101,15 @@ int RunDose(const DoseOptions& options, std::ostream& out, std::ostream& err) {
   const pk::SeriesSummary effect = pk::Summarize(curve->time_min, curve->effect_ng_per_ml);
 
   if (options.format == Format::kJson) {
-    nlohmann::json findings = nlohmann::json::array();
-    for (const clinical::Finding& f : plan->findings) {
-      findings.push_back({{"rule", f.rule_id},
-                          {"severity", clinical::SeverityName(f.severity)},
-                          {"message", f.message},
-                          {"source", f.source}});
-    }
-    nlohmann::json body = {{"protocol_version", plan->protocol_version},
-                           {"weight_kg", request.weight_kg},
-                           {"height_cm", request.height_cm},
-                           {"bmi_kg_per_m2", plan->bmi_kg_per_m2},
-                           {"ideal_weight_kg", plan->ideal_weight_kg},
-                           {"adjusted_weight_kg", plan->adjusted_weight_kg},
-                           {"weight_basis", clinical::WeightBasisName(plan->weight_basis)},
-                           {"basis_weight_kg", plan->basis_weight_kg},
-                           {"mg_per_kg", plan->requested_mg_per_kg},
-                           {"effective_mg_per_kg", plan->effective_mg_per_kg},
-                           {"dose_mg", plan->dose_mg},
-                           {"vial_mg_per_ml", request.vial_mg_per_ml},
-                           {"draw_ml", plan->draw_ml},
-                           {"bag_ml", plan->bag_ml},
-                           {"total_volume_ml", plan->total_volume_ml},
-                           {"bag_mg_per_ml", plan->bag_mg_per_ml},
-                           {"duration_min", plan->duration_min},
-                           {"rate_ml_per_h", plan->rate_ml_per_h},
-                           {"rate_mg_per_min", plan->rate_mg_per_min},
-                           {"blocked", plan->blocked},
-                           {"findings", findings},
-                           {"predicted",
-                            {{"model", model->name},
-                             {"plasma_cmax_ng_per_ml", plasma.cmax_ng_per_ml},
-                             {"plasma_tmax_min", plasma.tmax_min},
-                             {"effect_cmax_ng_per_ml", effect.cmax_ng_per_ml},
-                             {"effect_tmax_min", effect.tmax_min}}}};
+    nlohmann::json body = clinical_json::DosePlanToJson(*plan);
+    body["weight_kg"] = request.weight_kg;
+    body["height_cm"] = request.height_cm;
+    body["vial_mg_per_ml"] = request.vial_mg_per_ml;
+    body["predicted"] = {{"model", model->name},
+                         {"plasma_cmax_ng_per_ml", plasma.cmax_ng_per_ml},
+                         {"plasma_tmax_min", plasma.tmax_min},
+                         {"effect_cmax_ng_per_ml", effect.cmax_ng_per_ml},
+                         {"effect_tmax_min", effect.tmax_min}};
     out << body.dump(2) << '\n';
   } else {
     out << "dose " << Fixed(plan->dose_mg, 1) << " mg = " << Fixed(plan->effective_mg_per_kg, 3)

@@ -86,4 +86,29 @@ Status ValidateDoseProtocol(const DoseProtocol& p) {
   return v.Finish();
 }
 
+std::vector<ParameterSource> DoseProtocolSources() {
+  return {
+      {"default_mg_per_kg", "clinical.md §1.8: 0.5 mg/kg IV over 40 min, the landmark trials [S]"},
+      {"soft_min_mg_per_kg", "clinical.md §6 dose_soft_range 0.1-0.75 mg/kg; Andrade 2017 [S]"},
+      {"soft_max_mg_per_kg", "clinical.md §6 dose_soft_range 0.1-0.75 mg/kg; Andrade 2017 [S]"},
+      {"hard_max_mg_per_kg",
+       "clinical.md §6 dose_hard_max 1.0 mg/kg: the highest dose trials used [S]"},
+      {"soft_max_dose_mg", "clinical.md §1.8 DOSE-03 single-dose cap in mg [D]; unset by default"},
+      {"rounding_mg", "clinical.md §1.8 DOSE-01 round to 0.5 mg [D]"},
+      {"weight_basis",
+       "clinical.md §6 weight_basis: actual body weight, as the landmark trials [S]"},
+      {"ideal_weight_if_bmi_at_least",
+       "clinical.md §1.8: IBW for BMI >= 30, Sanacora consensus via Singh 2019 [S]; off by "
+       "default"},
+      {"default_duration_min", "clinical.md §6 infusion_duration 40 min [S]"},
+      {"min_duration_min", "clinical.md §6 infusion_duration: allowed 40-100 min [S]"},
+      {"max_duration_min",
+       "clinical.md §6 infusion_duration: allowed 40-100 min (Mayo 100 min) [S]"},
+      {"default_bag_ml", "clinical.md §1.8: dose diluted in 50-100 mL NS, run by pump [R]"},
+      {"escalation_steps_mg_per_kg", "clinical.md §6 escalation_steps 0.5 -> 0.75 -> 1.0 [S-low]"},
+      {"escalation_after_infusions",
+       "clinical.md §1.8 DOSE-04: after >= 3 infusions without response [S-low]/[D]"},
+  };
+}
+
 }  // namespace ketaclinic::clinical

@@ -7,6 +7,8 @@
 
 #include "base/error.h"
 
+#include "clinical/parameter_source.h"
+
 namespace ketaclinic::clinical {
 
 // Which body weight a mg/kg dose is computed on (clinical.md §1.8).
@@ -46,6 +48,9 @@ struct DoseProtocol {
 // Checks the protocol for consistency (soft range inside the hard maximum, durations ordered,
 // positive steps, escalation steps within the hard maximum and ascending), naming each key.
 Status ValidateDoseProtocol(const DoseProtocol& protocol);
+
+// The source of each default, by key (for `ketaclinic protocol show`).
+std::vector<ParameterSource> DoseProtocolSources();
 
 }  // namespace ketaclinic::clinical
 

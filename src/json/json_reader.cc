@@ -1,6 +1,7 @@
 #include "json/json_reader.h"
 
 #include <cctype>
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -259,6 +260,39 @@ std::optional<bool> ObjectReader::Bool(std::string_view key) {
     return std::nullopt;
   }
   return value->get<bool>();
+}
+
+std::optional<int> ObjectReader::Integer(std::string_view key, int low, int high) {
+  const json* value = Find(key);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_number()) {
+    WrongType(key, *value, "a whole number");
+    return std::nullopt;
+  }
+  const double number = value->get<double>();
+  if (!validator_.Finite(Field(key), number)) return std::nullopt;
+  if (number != std::floor(number)) {
+    validator_.Add({Field(key), "must be a whole number, got " + FormatNumber(number)});
+    return std::nullopt;
+  }
+  if (!validator_.InRange(Field(key), number, low, high, "")) return std::nullopt;
+  return static_cast<int>(number);
+}
+
+std::optional<Instant> ObjectReader::Time(std::string_view key) {
+  std::optional<std::string> text = String(key);
+  if (!text) return std::nullopt;
+  auto parsed = ParseRfc3339(*text, Field(key));
+  if (!parsed) {
+    validator_.Merge(parsed.error(), "");
+    return std::nullopt;
+  }
+  return *parsed;
+}
+
+bool ObjectReader::IsNull(std::string_view key) const {
+  const json* value = Find(key);
+  return value != nullptr && value->is_null();
 }
 
 const json* ObjectReader::Object(std::string_view key) {

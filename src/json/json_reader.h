@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
+#include "base/time.h"
 #include "base/validation.h"
 
 namespace ketaclinic::json_read {
@@ -57,6 +58,12 @@ class ObjectReader {
   std::optional<double> Number(std::string_view key);
   std::optional<std::string> String(std::string_view key);
   std::optional<bool> Bool(std::string_view key);
+  // A present whole number within [low, high] (2.0 is accepted, 2.5 is a problem).
+  std::optional<int> Integer(std::string_view key, int low, int high);
+  // A present RFC 3339 date-time with a zone, as UTC (base/time.h).
+  std::optional<Instant> Time(std::string_view key);
+  // Whether `key` is present with the value null (an optional setting explicitly unset).
+  bool IsNull(std::string_view key) const;
   // A present object or array member; nullptr if absent or (with a problem) of another type.
   const nlohmann::json* Object(std::string_view key);
   const nlohmann::json* Array(std::string_view key);
