@@ -6,8 +6,10 @@ set -euo pipefail
 packages=(
   # toolchain
   g++ cmake ninja-build ccache pkg-config git
-  # libraries (base, pk, cli)
+  # libraries (base, pk, clinical, cli)
   libeigen3-dev nlohmann-json3-dev libcli11-dev libfmt-dev libexpected-dev libhowardhinnant-date-dev
+  # storage: SQLite (default), PostgreSQL client and a server for the contract tests; libsodium
+  libsqlite3-dev libpqxx-dev libpq-dev postgresql-15 libsodium-dev tzdata
   # tests and benchmarks
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev libboost-dev
   # checks: formatting, static analysis; SciPy as an independent oracle
