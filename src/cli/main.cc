@@ -7,7 +7,12 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include "cli/check_command.h"
 #include "cli/commands.h"
+#include "cli/course_command.h"
+#include "cli/db_command.h"
+#include "cli/eligibility_command.h"
+#include "cli/session_command.h"
 
 namespace {
 
@@ -177,6 +182,142 @@ int Run(int argc, char** argv) {
   dose_cmd->add_option("--model", dose.model, "PK model for the predicted concentration")
       ->default_val("kamp");
   AddFormat(dose_cmd, dose.format);
+
+  // `check pre-infusion|discharge FILE`: runs from its callback; the exit status leaves
+  // CLI11_PARSE as a silent CLI::RuntimeError.
+  cli::CheckOptions check;
+  auto* check_cmd = app.add_subcommand(
+      "check",
+      "Pre-infusion gates and discharge criteria of a check file "
+      "(docs/formats/check-files.md): exit 0 cleared/allowed, 3 not, 2 invalid input");
+  check_cmd->require_subcommand(1);
+  for (const auto& [name, check_kind] : {std::pair{"pre-infusion", cli::CheckKind::kPreInfusion},
+                                         std::pair{"discharge", cli::CheckKind::kDischarge}}) {
+    auto* sub = check_cmd->add_subcommand(name, std::string("Judge a ") + name + " check file");
+    sub->add_option("file", check.file, "Check file (JSON)")->required();
+    sub->add_option("--at", check.at, "Judge at this RFC 3339 time (default: the file's, or now)");
+    sub->add_option("--format", check.format, "Output: table or json")
+        ->transform(CLI::CheckedTransformer(
+            std::map<std::string, Format>{{"table", Format::kTable}, {"json", Format::kJson}},
+            CLI::ignore_case));
+    sub->callback([&check, kind = check_kind] {
+      check.kind = kind;
+      throw CLI::RuntimeError(cli::RunCheck(check, std::cout, std::cerr));
+    });
+  }
+
+  // `eligibility --patient FILE`: runs from its callback, like `check`.
+  cli::EligibilityOptions eligibility;
+  auto* eligibility_cmd = app.add_subcommand(
+      "eligibility",
+      "Eligibility of a patient file (docs/formats/patient-file.md, docs/ELIGIBILITY.md): exit 0 "
+      "eligible, 3 not eligible or needs a physician's review, 2 invalid input");
+  eligibility_cmd->add_option("--patient", eligibility.patient_file, "Patient file (JSON)")
+      ->required();
+  eligibility_cmd->add_option("--at", eligibility.at,
+                              "Decide at this RFC 3339 time (default: now)");
+  eligibility_cmd->add_option("--format", eligibility.format, "Output: table or json")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, Format>{{"table", Format::kTable}, {"json", Format::kJson}},
+          CLI::ignore_case));
+  eligibility_cmd->callback([&eligibility] {
+    throw CLI::RuntimeError(cli::RunEligibility(eligibility, std::cout, std::cerr));
+  });
+
+  // Database: `init`, `db migrate|status`, `audit verify`, `backup`, `restore`
+  // (docs/STORAGE.md); each runs from its callback, like `check`.
+  const std::map<std::string, Format> kDbFormats = {{"table", Format::kTable},
+                                                    {"json", Format::kJson}};
+  const auto add_db = [&kDbFormats](CLI::App* command, std::string& db, Format& format) {
+    command->add_option("--db", db, "Database URL: sqlite:PATH or postgresql://... (a libpq URI)")
+        ->default_str(cli::kDefaultDatabaseUrl);
+    command->add_option("--format", format, "Output: table or json")
+        ->transform(CLI::CheckedTransformer(kDbFormats, CLI::ignore_case));
+  };
+  cli::InitOptions init;
+  auto* init_cmd =
+      app.add_subcommand("init",
+                         "Create the database and its first administrator (a generated password is "
+                         "printed once)");
+  add_db(init_cmd, init.db, init.format);
+  init_cmd->add_option("--admin", init.admin, "The administrator's username")->default_str("admin");
+  init_cmd->add_option("--admin-password-file", init.admin_password_file,
+                       "Take the administrator's password from this file's first line");
+  init_cmd->callback(
+      [&init] { throw CLI::RuntimeError(cli::RunInit(init, std::cout, std::cerr)); });
+  cli::DbOptions db;
+  auto* db_cmd = app.add_subcommand("db", "The database schema: migrate, status");
+  db_cmd->require_subcommand(1);
+  auto* migrate_cmd = db_cmd->add_subcommand("migrate", "Apply pending schema migrations");
+  add_db(migrate_cmd, db.db, db.format);
+  migrate_cmd->callback(
+      [&db] { throw CLI::RuntimeError(cli::RunDbMigrate(db, std::cout, std::cerr)); });
+  auto* status_cmd = db_cmd->add_subcommand(
+      "status", "Applied and pending migrations (exit 0 current, 1 otherwise)");
+  add_db(status_cmd, db.db, db.format);
+  status_cmd->callback(
+      [&db] { throw CLI::RuntimeError(cli::RunDbStatus(db, std::cout, std::cerr)); });
+  cli::AuditVerifyOptions audit;
+  auto* audit_cmd = app.add_subcommand("audit", "The audit trail");
+  audit_cmd->require_subcommand(1);
+  auto* verify_cmd = audit_cmd->add_subcommand(
+      "verify",
+      "Check the audit hash chain: exit 0 intact, 1 naming the first edited, removed, "
+      "inserted or reordered row");
+  add_db(verify_cmd, audit.db, audit.format);
+  verify_cmd->add_option("--anchor", audit.anchor,
+                         "SEQ:HASH printed by an earlier verify and kept off this machine");
+  verify_cmd->callback(
+      [&audit] { throw CLI::RuntimeError(cli::RunAuditVerify(audit, std::cout, std::cerr)); });
+  cli::BackupOptions backup;
+  auto* backup_cmd = app.add_subcommand(
+      "backup", "Online backup of a SQLite database into a new file (PostgreSQL: pg_dump)");
+  add_db(backup_cmd, backup.db, backup.format);
+  backup_cmd->add_option("--to", backup.to, "The backup file to create")->required();
+  backup_cmd->callback(
+      [&backup] { throw CLI::RuntimeError(cli::RunBackup(backup, std::cout, std::cerr)); });
+  cli::RestoreOptions restore;
+  auto* restore_cmd = app.add_subcommand(
+      "restore", "Replace a SQLite database with a checked backup (PostgreSQL: pg_restore)");
+  add_db(restore_cmd, restore.db, restore.format);
+  restore_cmd->add_option("--from", restore.from, "The backup file")->required();
+  restore_cmd->add_flag("--replace", restore.replace,
+                        "Confirm replacing a database that already has content");
+  restore_cmd->callback(
+      [&restore] { throw CLI::RuntimeError(cli::RunRestore(restore, std::cout, std::cerr)); });
+
+  cli::CourseOptions course;
+  auto* course_cmd = app.add_subcommand(
+      "course",
+      "Outcomes and scheduling of a treatment course file (docs/formats/course-file.md): "
+      "response, remission, relapse, next allowed infusion, induction plan, escalation, "
+      "next maintenance date. Exit 0 judged, 2 invalid input");
+  course_cmd->add_option("file", course.file, "Course file (JSON)")->required();
+  course_cmd->add_option("--at", course.at,
+                         "Judge at this RFC 3339 time (default: the file's, or now)");
+  course_cmd->add_option("--format", course.format, "Output: table or json")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, Format>{{"table", Format::kTable}, {"json", Format::kJson}},
+          CLI::ignore_case));
+  course_cmd->callback(
+      [&course] { throw CLI::RuntimeError(cli::RunCourse(course, std::cout, std::cerr)); });
+
+  // `session replay FILE`: runs from its callback, like `check`.
+  cli::SessionReplayOptions session_replay;
+  auto* session_cmd = app.add_subcommand("session", "Infusion sessions (docs/SESSION.md)");
+  session_cmd->require_subcommand(1);
+  auto* replay_cmd = session_cmd->add_subcommand(
+      "replay",
+      "Replay a session timeline (docs/formats/session-replay-file.md): state, rate, "
+      "delivered dose and alarms after every event. Exit 0 replayed, 2 invalid file");
+  replay_cmd->add_option("file", session_replay.file, "Session replay file (JSON)")->required();
+  replay_cmd->add_option("--format", session_replay.format, "Output: table or json")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, Format>{{"table", Format::kTable}, {"json", Format::kJson}},
+          CLI::ignore_case));
+  replay_cmd->callback([&session_replay] {
+    throw CLI::RuntimeError(cli::RunSessionReplay(session_replay, std::cout, std::cerr));
+  });
 
   CLI11_PARSE(app, argc, argv);
 

@@ -22,7 +22,8 @@ Result<RecordStatus> ParseRecordStatus(std::string_view name, std::string_view f
     if (name == RecordStatusName(status)) return status;
   }
   return tl::unexpected(Error::InvalidArgument(
-      std::string(field), "'" + std::string(name) + "' is not active, amended or entered-in-error"));
+      std::string(field),
+      "'" + std::string(name) + "' is not active, amended or entered-in-error"));
 }
 
 namespace {

@@ -17,12 +17,12 @@ Status ValidateVitalSigns(const VitalSigns& vitals, const std::string& prefix) {
   check("resp_rate_per_min", vitals.resp_rate_per_min, 0, 80, "breaths/min");
   if (vitals.systolic_mmhg && vitals.diastolic_mmhg &&
       *vitals.diastolic_mmhg >= *vitals.systolic_mmhg) {
-    v.Add({prefix + "diastolic_mmhg", "diastolic " + FormatNumber(*vitals.diastolic_mmhg) +
-                                          " mmHg is not below systolic " +
-                                          FormatNumber(*vitals.systolic_mmhg) +
-                                          " mmHg (swapped?)"});
+    v.Add({prefix + "diastolic_mmhg",
+           "diastolic " + FormatNumber(*vitals.diastolic_mmhg) + " mmHg is not below systolic " +
+               FormatNumber(*vitals.systolic_mmhg) + " mmHg (swapped?)"});
   }
-  v.Require(HasAnyMeasurement(vitals), prefix.empty() ? "vitals" : prefix.substr(0, prefix.size() - 1),
+  v.Require(HasAnyMeasurement(vitals),
+            prefix.empty() ? "vitals" : prefix.substr(0, prefix.size() - 1),
             "a reading needs at least one measurement");
   return v.Finish();
 }

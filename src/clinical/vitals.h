@@ -14,10 +14,10 @@ namespace ketaclinic::clinical {
 // code of each is in docs/GLOSSARY.md (clinical.md §3).
 struct VitalSigns {
   Instant time;
-  std::optional<double> systolic_mmhg;   // LOINC 8480-6
-  std::optional<double> diastolic_mmhg;  // LOINC 8462-4
-  std::optional<double> heart_rate_bpm;  // LOINC 8867-4
-  std::optional<double> spo2_percent;    // LOINC 59408-5 (pulse oximetry)
+  std::optional<double> systolic_mmhg;      // LOINC 8480-6
+  std::optional<double> diastolic_mmhg;     // LOINC 8462-4
+  std::optional<double> heart_rate_bpm;     // LOINC 8867-4
+  std::optional<double> spo2_percent;       // LOINC 59408-5 (pulse oximetry)
   std::optional<double> resp_rate_per_min;  // LOINC 9279-1
   bool on_room_air = true;  // SpO2 thresholds are for room air; supplemental O2 is recorded
 };

@@ -11,6 +11,7 @@
 #include "base/validation.h"
 #include "pk/effect_site.h"
 #include "pk/metrics.h"
+
 #include "json/json_reader.h"
 
 namespace ketaclinic::pk_json {

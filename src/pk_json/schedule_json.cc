@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/validation.h"
+
 #include "json/json_reader.h"
 
 namespace ketaclinic::pk_json {
