@@ -61,9 +61,9 @@ Result<clinical::DoseRequest> ParseDoseRequest(const json& body, const std::stri
              "must be actual, ideal or adjusted, got '" + *basis + "'"});
     }
   }
-  if (auto duration = reader.Number("duration_min")) request.duration_min = *duration;
+  if (auto duration = reader.Number("duration_min")) request.duration_min = duration;
   if (auto vial = reader.Number("vial_mg_per_ml")) request.vial_mg_per_ml = *vial;
-  if (auto bag = reader.Number("bag_ml")) request.bag_ml = *bag;
+  if (auto bag = reader.Number("bag_ml")) request.bag_ml = bag;
   if (const json* override_json = reader.Object("override")) {
     ObjectReader o(*override_json, reader.Field("override"), v);
     o.RejectUnknown({"physician", "reason"}, "an override");

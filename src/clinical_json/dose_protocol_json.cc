@@ -31,7 +31,7 @@ clinical::DoseProtocol ReadDoseProtocol(const json& section, const std::string& 
     if (reader.IsNull(key)) {
       target.reset();
     } else if (auto value = reader.Number(key)) {
-      target = *value;
+      target = value;
     }
   };
   number("default_mg_per_kg", p.default_mg_per_kg);
