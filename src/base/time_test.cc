@@ -10,7 +10,7 @@ using std::chrono::seconds;
 
 // 2026-11-29T09:30:00Z as seconds since the epoch, worked by hand: 20,786 days from 1970-01-01
 // to 2026-11-29 (56 x 365 days, 14 leap days, 332 days into 2026), times 86,400, plus 9.5 h.
-constexpr std::int64_t kReferenceEpochSeconds = 20786LL * 86400 + 9 * 3600 + 30 * 60;
+constexpr std::int64_t kReferenceEpochSeconds = 20786LL * 86400 + 9LL * 3600 + 30LL * 60;
 
 TEST(Rfc3339, ParsesUtcAndOffsets) {
   const Instant expected{seconds(kReferenceEpochSeconds)};
