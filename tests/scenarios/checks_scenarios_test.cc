@@ -20,6 +20,7 @@
 #include "clinical/pre_infusion.h"
 #include "clinical_json/checks_json.h"
 #include "clinical_json/checks_protocol_json.h"
+#include "scenario_files.h"
 
 namespace ketaclinic {
 namespace {
@@ -29,22 +30,6 @@ namespace fs = std::filesystem;
 
 const fs::path kPreDir = fs::path(KC_SCENARIOS_DIR) / "checks" / "pre_infusion";
 const fs::path kDischargeDir = fs::path(KC_SCENARIOS_DIR) / "checks" / "discharge";
-
-std::vector<std::string> ScenarioNames(const fs::path& dir) {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.path().extension() == ".json") names.push_back(entry.path().stem().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-json Load(const fs::path& dir, const std::string& name) {
-  std::ifstream file(dir / (name + ".json"));
-  std::stringstream text;
-  text << file.rdbuf();
-  return json::parse(text.str());
-}
 
 using RuleAndSeverity = std::pair<std::string, std::string>;
 
@@ -101,7 +86,7 @@ void ExpectTime(const json& expect, const char* key, const std::optional<Instant
 class PreInfusionScenario : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(PreInfusionScenario, MatchesTheHandWorkedVerdict) {
-  const json scenario = Load(kPreDir, GetParam());
+  const json scenario = scenarios::LoadScenario(kPreDir, GetParam());
   ASSERT_NO_FATAL_FAILURE(CheckShape(scenario));
   clinical::PreInfusionProtocol protocol;
   if (scenario.contains("protocol")) {
@@ -142,7 +127,7 @@ TEST_P(PreInfusionScenario, MatchesTheHandWorkedVerdict) {
 class DischargeScenario : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(DischargeScenario, MatchesTheHandWorkedVerdict) {
-  const json scenario = Load(kDischargeDir, GetParam());
+  const json scenario = scenarios::LoadScenario(kDischargeDir, GetParam());
   ASSERT_NO_FATAL_FAILURE(CheckShape(scenario));
   clinical::DischargeProtocol protocol;
   if (scenario.contains("protocol")) {
@@ -178,20 +163,16 @@ TEST_P(DischargeScenario, MatchesTheHandWorkedVerdict) {
   ExpectTime(expect, "earliest_at", verdict->earliest_at);
 }
 
-std::string TestName(const ::testing::TestParamInfo<std::string>& file) {
-  std::string name = file.param;
-  std::replace(name.begin(), name.end(), '-', '_');
-  return name;
-}
-
-INSTANTIATE_TEST_SUITE_P(Files, PreInfusionScenario, ::testing::ValuesIn(ScenarioNames(kPreDir)),
-                         TestName);
+INSTANTIATE_TEST_SUITE_P(Files, PreInfusionScenario,
+                         ::testing::ValuesIn(scenarios::ScenarioNames(kPreDir)),
+                         scenarios::TestName);
 INSTANTIATE_TEST_SUITE_P(Files, DischargeScenario,
-                         ::testing::ValuesIn(ScenarioNames(kDischargeDir)), TestName);
+                         ::testing::ValuesIn(scenarios::ScenarioNames(kDischargeDir)),
+                         scenarios::TestName);
 
 TEST(CheckScenarios, AreAllThere) {
-  EXPECT_GE(ScenarioNames(kPreDir).size(), 33U);
-  EXPECT_GE(ScenarioNames(kDischargeDir).size(), 16U);
+  EXPECT_GE(scenarios::ScenarioNames(kPreDir).size(), 33U);
+  EXPECT_GE(scenarios::ScenarioNames(kDischargeDir).size(), 16U);
 }
 
 }  // namespace

@@ -27,6 +27,7 @@
 #include "clinical_json/course_json.h"
 #include "clinical_json/dose_protocol_json.h"
 #include "clinical_json/outcome_protocol_json.h"
+#include "scenario_files.h"
 
 namespace ketaclinic {
 namespace {
@@ -35,22 +36,6 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 const fs::path kDir = fs::path(KC_SCENARIOS_DIR) / "course";
-
-std::vector<std::string> ScenarioNames() {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(kDir)) {
-    if (entry.path().extension() == ".json") names.push_back(entry.path().stem().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-json Load(const std::string& name) {
-  std::ifstream file(kDir / (name + ".json"));
-  std::stringstream text;
-  text << file.rdbuf();
-  return json::parse(text.str());
-}
 
 using RuleAndSeverity = std::pair<std::string, std::string>;
 
@@ -91,7 +76,7 @@ void ExpectSubset(const json& actual, const json& expected, const std::string& p
 class CourseScenario : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(CourseScenario, MatchesTheHandWorkedExpectations) {
-  const json scenario = Load(GetParam());
+  const json scenario = scenarios::LoadScenario(kDir, GetParam());
   for (const auto& [key, value] : scenario.items()) {
     ASSERT_TRUE(key == "title" || key == "description" || key == "protocol" || key == "input" ||
                 key == "expect")
@@ -168,15 +153,10 @@ TEST_P(CourseScenario, MatchesTheHandWorkedExpectations) {
   ASSERT_TRUE(expect.contains("findings")) << "every scenario states its exact findings";
 }
 
-std::string TestName(const ::testing::TestParamInfo<std::string>& file) {
-  std::string name = file.param;
-  std::replace(name.begin(), name.end(), '-', '_');
-  return name;
-}
+INSTANTIATE_TEST_SUITE_P(Files, CourseScenario, ::testing::ValuesIn(scenarios::ScenarioNames(kDir)),
+                         scenarios::TestName);
 
-INSTANTIATE_TEST_SUITE_P(Files, CourseScenario, ::testing::ValuesIn(ScenarioNames()), TestName);
-
-TEST(CourseScenarios, AreAllThere) { EXPECT_GE(ScenarioNames().size(), 30U); }
+TEST(CourseScenarios, AreAllThere) { EXPECT_GE(scenarios::ScenarioNames(kDir).size(), 30U); }
 
 }  // namespace
 }  // namespace ketaclinic

@@ -18,6 +18,7 @@
 #include "clinical/dosing.h"
 #include "clinical_json/dose_json.h"
 #include "clinical_json/dose_protocol_json.h"
+#include "scenario_files.h"
 
 namespace ketaclinic {
 namespace {
@@ -26,22 +27,6 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 const fs::path kDir = fs::path(KC_SCENARIOS_DIR) / "dose";
-
-std::vector<std::string> ScenarioNames() {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(kDir)) {
-    if (entry.path().extension() == ".json") names.push_back(entry.path().stem().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-json Load(const std::string& name) {
-  std::ifstream file(kDir / (name + ".json"));
-  std::stringstream text;
-  text << file.rdbuf();
-  return json::parse(text.str());
-}
 
 using RuleAndSeverity = std::pair<std::string, std::string>;
 
@@ -53,7 +38,7 @@ std::vector<RuleAndSeverity> Sorted(std::vector<RuleAndSeverity> items) {
 class DoseScenario : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(DoseScenario, MatchesTheHandWorkedPlan) {
-  const json scenario = Load(GetParam());
+  const json scenario = scenarios::LoadScenario(kDir, GetParam());
   for (const auto& [key, value] : scenario.items()) {
     ASSERT_TRUE(key == "title" || key == "description" || key == "protocol" || key == "input" ||
                 key == "expect")
@@ -105,15 +90,10 @@ TEST_P(DoseScenario, MatchesTheHandWorkedPlan) {
   }
 }
 
-std::string TestName(const ::testing::TestParamInfo<std::string>& file) {
-  std::string name = file.param;
-  std::replace(name.begin(), name.end(), '-', '_');
-  return name;
-}
+INSTANTIATE_TEST_SUITE_P(Files, DoseScenario, ::testing::ValuesIn(scenarios::ScenarioNames(kDir)),
+                         scenarios::TestName);
 
-INSTANTIATE_TEST_SUITE_P(Files, DoseScenario, ::testing::ValuesIn(ScenarioNames()), TestName);
-
-TEST(DoseScenarios, AreAllThere) { EXPECT_GE(ScenarioNames().size(), 22u); }
+TEST(DoseScenarios, AreAllThere) { EXPECT_GE(scenarios::ScenarioNames(kDir).size(), 22u); }
 
 }  // namespace
 }  // namespace ketaclinic

@@ -26,6 +26,7 @@
 
 #include "clinical/session.h"
 #include "clinical_json/session_json.h"
+#include "scenario_files.h"
 
 namespace ketaclinic {
 namespace {
@@ -34,22 +35,6 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 const fs::path kDir = fs::path(KC_SCENARIOS_DIR) / "session";
-
-std::vector<std::string> ScenarioNames() {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(kDir)) {
-    if (entry.path().extension() == ".json") names.push_back(entry.path().stem().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-json Load(const std::string& name) {
-  std::ifstream file(kDir / (name + ".json"));
-  std::stringstream text;
-  text << file.rdbuf();
-  return json::parse(text.str());
-}
 
 using Triple = std::tuple<size_t, std::string, std::string>;
 
@@ -67,7 +52,7 @@ size_t IndexOf(const std::string& key, size_t count) {
 class SessionScenario : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SessionScenario, MatchesTheHandWorkedReplay) {
-  const json scenario = Load(GetParam());
+  const json scenario = scenarios::LoadScenario(kDir, GetParam());
   for (const auto& [key, value] : scenario.items()) {
     ASSERT_TRUE(key == "title" || key == "description" || key == "input" || key == "expect")
         << "unknown scenario key " << key;
@@ -161,15 +146,10 @@ TEST_P(SessionScenario, MatchesTheHandWorkedReplay) {
   }
 }
 
-std::string TestName(const ::testing::TestParamInfo<std::string>& file) {
-  std::string name = file.param;
-  std::replace(name.begin(), name.end(), '-', '_');
-  return name;
-}
+INSTANTIATE_TEST_SUITE_P(Files, SessionScenario,
+                         ::testing::ValuesIn(scenarios::ScenarioNames(kDir)), scenarios::TestName);
 
-INSTANTIATE_TEST_SUITE_P(Files, SessionScenario, ::testing::ValuesIn(ScenarioNames()), TestName);
-
-TEST(SessionScenarios, AreAllThere) { EXPECT_GE(ScenarioNames().size(), 48u); }
+TEST(SessionScenarios, AreAllThere) { EXPECT_GE(scenarios::ScenarioNames(kDir).size(), 48u); }
 
 }  // namespace
 }  // namespace ketaclinic
