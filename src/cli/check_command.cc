@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/inputs.h"
+#include "cli/output.h"
 
 #include "clinical/discharge.h"
 #include "clinical/pre_infusion.h"
@@ -23,13 +24,6 @@ Result<Instant> CheckTime(const CheckOptions& options, const std::optional<Insta
   if (!options.at.empty()) return ParseRfc3339(options.at, "--at");
   if (file_at) return *file_at;
   return clock.Now();
-}
-
-void PrintFindings(const std::vector<clinical::Finding>& findings, std::ostream& out) {
-  for (const clinical::Finding& f : findings) {
-    out << clinical::SeverityName(f.severity) << " [" << f.rule_id << "] " << f.message << '\n'
-        << "    source: " << f.source << '\n';
-  }
 }
 
 int PreInfusion(const CheckOptions& options, const std::string& text, const Clock& clock,

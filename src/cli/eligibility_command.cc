@@ -29,10 +29,7 @@ std::string Upper(std::string text) {
 void PrintTable(const clinical::EligibilityVerdict& verdict, Instant at, std::ostream& out) {
   out << "eligibility at " << FormatRfc3339(at) << " (protocol " << verdict.protocol_version
       << "): " << Upper(clinical::EligibilityOutcomeName(verdict.outcome)) << '\n';
-  for (const clinical::Finding& f : verdict.findings) {
-    out << clinical::SeverityName(f.severity) << " [" << f.rule_id << "] " << f.message << '\n'
-        << "    source: " << f.source << '\n';
-  }
+  PrintFindings(verdict.findings, out);
   if (verdict.msm) {
     const clinical::MsmScore& m = *verdict.msm;
     out << "Maudsley Staging Method " << m.total << " (" << m.category << "): duration "

@@ -39,4 +39,11 @@ void WriteCsvRow(std::ostream& out, const std::vector<std::string>& cells) {
   out << '\n';
 }
 
+void PrintFindings(const std::vector<clinical::Finding>& findings, std::ostream& out) {
+  for (const clinical::Finding& f : findings) {
+    out << clinical::SeverityName(f.severity) << " [" << f.rule_id << "] " << f.message << '\n'
+        << "    source: " << f.source << '\n';
+  }
+}
+
 }  // namespace ketaclinic::cli

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "clinical/finding.h"
+
 namespace ketaclinic::cli {
 
 // "12.35" with `decimals` digits after the point; "-" for NaN.
@@ -26,6 +28,10 @@ class TextTable {
 
 // Writes rows of a CSV file; cells are numbers or plain identifiers, so no quoting is needed.
 void WriteCsvRow(std::ostream& out, const std::vector<std::string>& cells);
+
+// One finding per line as "severity [rule] message", its source on the next line: the table
+// form every clinical command prints.
+void PrintFindings(const std::vector<clinical::Finding>& findings, std::ostream& out);
 
 }  // namespace ketaclinic::cli
 

@@ -17,6 +17,7 @@
 
 #include "clinical/finding.h"
 #include "clinical/scales.h"
+#include "clinical_json/finding_json.h"
 
 namespace ketaclinic::cli {
 namespace {
@@ -98,13 +99,7 @@ nlohmann::json ToJson(const clinical::ScaleScore& score) {
   for (const clinical::Subscore& s : score.subscores) {
     subscores.push_back({{"name", s.name}, {"score", s.score}});
   }
-  nlohmann::json findings = nlohmann::json::array();
-  for (const clinical::Finding& f : score.findings) {
-    findings.push_back({{"rule", f.rule_id},
-                        {"severity", clinical::SeverityName(f.severity)},
-                        {"message", f.message},
-                        {"source", f.source}});
-  }
+  const nlohmann::json findings = clinical_json::FindingsToJson(score.findings);
   return {{"scale", info.name},   {"title", info.title},         {"total", score.total},
           {"min_total", 0},       {"max_total", info.total_max}, {"band", score.band},
           {"items", score.items}, {"subscores", subscores},      {"findings", findings},

@@ -145,8 +145,7 @@ struct NeuromodulationCourse {
 // The drug classes the rules care about: interactions named by clinical.md §1.3 / §1.4 PRE-08
 // (benzodiazepines, MAOIs, stimulants, opioids, lamotrigine, non-benzodiazepine hypnotics,
 // theophylline, levothyroxine) and mood stabilizers for the bipolar policy (§1.2 ELIG-01). The
-// names shared with pre_infusion_protocol.h's MedicationClass (a subset used by the pre-infusion
-// gate) are spelled the same.
+// pre-infusion gate (PRE-08) warns on a subset of these.
 enum class DrugClass {
   kSsri,
   kSnri,
