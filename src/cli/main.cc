@@ -60,8 +60,10 @@ void AddGrid(CLI::App* command, double& until_min, double& step_min) {
 int Run(int argc, char** argv) {
   CLI::App app{
       "KetaClinic: ketamine infusion therapy for treatment-resistant depression.\n"
-      "Pharmacokinetic prediction (simulate, tci, population, models), dose and pump planning\n"
-      "with protocol limits (dose), and rating scales (score)."};
+      "Pharmacokinetic prediction (simulate, tci, population, models); dose and pump planning\n"
+      "with protocol limits (dose); rating scales (score); eligibility, pre-infusion and\n"
+      "discharge checks (eligibility, check); session replay (session); outcomes and course\n"
+      "scheduling (course); the database (init, db, audit, backup, restore)."};
   app.set_version_flag("--version", std::string("ketaclinic ") + KC_VERSION);
   app.require_subcommand(1);
 
