@@ -6,7 +6,7 @@
 # Also a script, so a test can prove the check rejects a bad include:
 #   cmake -DMODULE=pk -DDIR=some/dir -DALLOWED=base -P cmake/CheckIncludes.cmake
 cmake_policy(VERSION 3.25)
-set(KC_LAYERS base json pk pk_json clinical clinical_json store cli)
+set(KC_LAYERS base json pk pk_json clinical clinical_json store api cli)
 
 # kc_check_module_includes(NAME DIR ALLOWED...)
 # Fails if a file under DIR includes "<module>/..." for a project module that is neither NAME

@@ -282,6 +282,8 @@ const std::vector<Migration>& AllMigrations() {
       {2, "versioned clinical records (append-only)", kRecordsSqlite, kRecordsPostgres},
       {3, "vital signs by session and patient", kVitalsSqlite, kVitalsPostgres},
       {4, "hash-chained audit trail (append-only)", kAuditSqlite, kAuditPostgres},
+      LedgerMigration(),
+      AuthMigration(),
   };
   return kMigrations;
 }

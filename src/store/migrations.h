@@ -24,6 +24,10 @@ struct Migration {
   std::string_view postgres_sql;
 };
 
+// Migrations kept in their own files (one table family each), listed by AllMigrations().
+Migration LedgerMigration();  // 5: the controlled-substance ledger (migration_ledger.cc)
+Migration AuthMigration();    // 6: login sessions and failed-login limits (migration_auth.cc)
+
 // Every migration this binary knows, ids 1..N in order.
 const std::vector<Migration>& AllMigrations();
 // N: the schema version this binary writes.
