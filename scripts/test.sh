@@ -10,6 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ketaclinic-ccache}"
+# Paths relative to the checkout, so that clones in different folders share cached objects.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 
 step() { printf '\n==== %s\n' "$*"; }
 

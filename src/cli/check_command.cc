@@ -26,13 +26,13 @@ Result<Instant> CheckTime(const CheckOptions& options, const std::optional<Insta
   return clock.Now();
 }
 
-int PreInfusion(const CheckOptions& options, const std::string& text, const Clock& clock,
+int PreInfusion(const CheckOptions& options, const std::string& text,
+                const clinical::PreInfusionProtocol& protocol, const Clock& clock,
                 std::ostream& out, std::ostream& err) {
   auto check = clinical_json::ParsePreInfusionCheckText(text);
   if (!check) return ReportError(check.error(), options.format, out, err);
   auto at = CheckTime(options, check->at, clock);
   if (!at) return ReportError(at.error(), options.format, out, err);
-  const clinical::PreInfusionProtocol protocol;  // --protocol arrives with the protocol file
   auto verdict = clinical::EvaluatePreInfusion(check->input, protocol, *at);
   if (!verdict) return ReportError(verdict.error(), options.format, out, err);
   if (options.format == Format::kJson) {
@@ -55,13 +55,13 @@ int PreInfusion(const CheckOptions& options, const std::string& text, const Cloc
   return verdict->cleared ? 0 : 3;
 }
 
-int Discharge(const CheckOptions& options, const std::string& text, const Clock& clock,
-              std::ostream& out, std::ostream& err) {
+int Discharge(const CheckOptions& options, const std::string& text,
+              const clinical::DischargeProtocol& protocol, const Clock& clock, std::ostream& out,
+              std::ostream& err) {
   auto check = clinical_json::ParseDischargeCheckText(text);
   if (!check) return ReportError(check.error(), options.format, out, err);
   auto at = CheckTime(options, check->at, clock);
   if (!at) return ReportError(at.error(), options.format, out, err);
-  const clinical::DischargeProtocol protocol;  // --protocol arrives with the protocol file
   auto verdict = clinical::EvaluateDischarge(check->input, protocol, *at);
   if (!verdict) return ReportError(verdict.error(), options.format, out, err);
   if (options.format == Format::kJson) {
@@ -87,10 +87,13 @@ int RunCheck(const CheckOptions& options, const Clock& clock, std::ostream& out,
     return ReportError(Error::InvalidArgument("--format", "must be table or json"), Format::kTable,
                        out, err);
   }
+  auto protocol = LoadProtocol(options.protocol_file);
+  if (!protocol) return ReportError(protocol.error(), options.format, out, err);
   auto text = ReadTextFile(options.file, "FILE");
   if (!text) return ReportError(text.error(), options.format, out, err);
-  return options.kind == CheckKind::kPreInfusion ? PreInfusion(options, *text, clock, out, err)
-                                                 : Discharge(options, *text, clock, out, err);
+  return options.kind == CheckKind::kPreInfusion
+             ? PreInfusion(options, *text, protocol->pre_infusion, clock, out, err)
+             : Discharge(options, *text, protocol->discharge, clock, out, err);
 }
 
 int RunCheck(const CheckOptions& options, std::ostream& out, std::ostream& err) {

@@ -21,6 +21,7 @@ struct CheckOptions {
   // RFC 3339; wins over the file's "at". Without either, the clock's now.
   std::string at;
   Format format = Format::kTable;  // table or json
+  std::string protocol_file;  // --protocol FILE (docs/formats/protocol-file.md); empty: defaults
 };
 
 int RunCheck(const CheckOptions& options, std::ostream& out, std::ostream& err);

@@ -27,7 +27,7 @@ const Instant kClockNow = std::chrono::sys_days{std::chrono::year{2026} / 11 / 3
 CommandOutput Check(CheckKind kind, const std::string& file, const std::string& at = "",
                     Format format = Format::kTable) {
   const FixedClock clock(kClockNow);
-  return Invoke(CheckOptions{kind, file, at, format},
+  return Invoke(CheckOptions{kind, file, at, format, {}},
                 [&](const CheckOptions& o, std::ostream& out, std::ostream& err) {
                   return RunCheck(o, clock, out, err);
                 });

@@ -110,6 +110,7 @@ struct DoseOptions {
   std::string override_physician;
   std::string override_reason;
   std::string model = "kamp";  // for the predicted concentration
+  std::string protocol_file;   // --protocol FILE (docs/formats/protocol-file.md); empty: defaults
   Format format = Format::kTable;
 };
 int RunDose(const DoseOptions& options, std::ostream& out, std::ostream& err);

@@ -152,14 +152,15 @@ int RunCourse(const CourseOptions& options, const Clock& clock, std::ostream& ou
     return ReportError(Error::InvalidArgument("--format", "must be table or json"), Format::kTable,
                        out, err);
   }
+  auto protocol = LoadProtocol(options.protocol_file);
+  if (!protocol) return ReportError(protocol.error(), options.format, out, err);
   auto text = ReadTextFile(options.file, "FILE");
   if (!text) return ReportError(text.error(), options.format, out, err);
   auto file = clinical_json::ParseCourseFileText(*text);
   if (!file) return ReportError(file.error(), options.format, out, err);
   auto at = CourseTime(options, file->at, clock);
   if (!at) return ReportError(at.error(), options.format, out, err);
-  // --protocol arrives with the protocol file; until then the defaults of clinical.md §6.
-  const clinical::CourseProtocols protocols;
+  const clinical::CourseProtocols protocols{protocol->outcomes, protocol->course, protocol->dosing};
   auto report = clinical::EvaluateCourse(file->course, protocols, *at);
   if (!report) return ReportError(report.error(), options.format, out, err);
   if (options.format == Format::kJson) {

@@ -20,6 +20,7 @@ struct CourseOptions {
   // RFC 3339; wins over the file's "at". Without either, the clock's now.
   std::string at;
   Format format = Format::kTable;  // table or json
+  std::string protocol_file;  // --protocol FILE (docs/formats/protocol-file.md); empty: defaults
 };
 
 int RunCourse(const CourseOptions& options, std::ostream& out, std::ostream& err);

@@ -26,7 +26,7 @@ const Instant kClockNow =
 CommandOutput Course(const std::string& file, const std::string& at = "",
                      Format format = Format::kTable) {
   const FixedClock clock(kClockNow);
-  return Invoke(CourseOptions{file, at, format},
+  return Invoke(CourseOptions{file, at, format, {}},
                 [&](const CourseOptions& o, std::ostream& out, std::ostream& err) {
                   return RunCourse(o, clock, out, err);
                 });

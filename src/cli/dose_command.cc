@@ -50,7 +50,9 @@ int RunDose(const DoseOptions& options, std::ostream& out, std::ostream& err) {
     for (FieldProblem& p : problems) p.field = RenameField(p.field);
     return ReportError(Error(error.code(), error.message(), problems), options.format, out, err);
   };
-  const clinical::DoseProtocol protocol;  // the protocol file arrives with issue 3's protocol
+  auto loaded = LoadProtocol(options.protocol_file);
+  if (!loaded) return ReportError(loaded.error(), options.format, out, err);
+  const clinical::DoseProtocol& protocol = loaded->dosing;
   Validator v("invalid dose request");
   clinical::DoseRequest request;
   auto weight = WeightKg(options);

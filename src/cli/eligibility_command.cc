@@ -63,7 +63,9 @@ void PrintTable(const clinical::EligibilityVerdict& verdict, Instant at, std::os
 
 int RunEligibility(const EligibilityOptions& options, std::ostream& out, std::ostream& err) {
   const SystemClock clock;
-  return RunEligibility(options, clinical::EligibilityProtocol{}, clock, out, err);
+  auto protocol = LoadProtocol(options.protocol_file);
+  if (!protocol) return ReportError(protocol.error(), options.format, out, err);
+  return RunEligibility(options, protocol->eligibility, clock, out, err);
 }
 
 int RunEligibility(const EligibilityOptions& options, const clinical::EligibilityProtocol& protocol,

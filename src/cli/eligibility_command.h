@@ -20,9 +20,10 @@ struct EligibilityOptions {
   std::string patient_file;
   std::string at;                  // RFC 3339; without it, the clock's now
   Format format = Format::kTable;  // table or json
+  std::string protocol_file;  // --protocol FILE (docs/formats/protocol-file.md); empty: defaults
 };
 
-// Judged by the default protocol's eligibility section.
+// Judged by the protocol of --protocol (the default protocol without it).
 int RunEligibility(const EligibilityOptions& options, std::ostream& out, std::ostream& err);
 // Judged by `protocol`, with `clock` supplying "now" when --at is not given.
 int RunEligibility(const EligibilityOptions& options, const clinical::EligibilityProtocol& protocol,

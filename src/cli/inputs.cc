@@ -12,6 +12,8 @@
 #include "pk_json/model_json.h"
 #include "pk_json/schedule_json.h"
 
+#include "clinical_json/protocol_json.h"
+
 namespace ketaclinic::cli {
 
 Result<std::string> ReadTextFile(const std::string& path, const std::string& field) {
@@ -171,6 +173,18 @@ std::vector<std::string> ModelWarnings(const pk::ModelDefinition& model, double 
     warnings.push_back(model.title + " is a paediatric model; do not use it to dose adults");
   }
   return warnings;
+}
+
+Result<clinical::Protocol> LoadProtocol(const std::string& path) {
+  if (path.empty()) return clinical::DefaultProtocol();
+  auto text = ReadTextFile(path, "--protocol");
+  if (!text) return tl::unexpected(text.error());
+  auto protocol = clinical_json::ParseProtocolText(*text);
+  if (!protocol) {
+    const Error& error = protocol.error();
+    return tl::unexpected(Error(error.code(), "invalid protocol file " + path, error.problems()));
+  }
+  return protocol;
 }
 
 int ReportError(const Error& error, Format format, std::ostream& out, std::ostream& err) {

@@ -10,6 +10,8 @@
 #include "pk/model.h"
 #include "pk/schedule.h"
 
+#include "clinical/protocol.h"
+
 namespace ketaclinic::cli {
 
 // Turns command-line choices into pk inputs; the file reading of the CLI lives here.
@@ -39,6 +41,11 @@ Status ApplyCv(const std::string& text, pk::Variability& variability);
 
 // Warnings about using a model outside what it was built from (weight, age group).
 std::vector<std::string> ModelWarnings(const pk::ModelDefinition& model, double weight_kg);
+
+// The protocol of --protocol FILE (docs/formats/protocol-file.md), validated whole; the default
+// protocol (clinical.md §6) when `path` is empty. Problems keep their key paths
+// ("session.sbp_pause_mmhg"); the message names the file.
+Result<clinical::Protocol> LoadProtocol(const std::string& path);
 
 // Prints an error: as {"error": ...} JSON on `out` for --format json, else as text on `err`.
 // Returns the exit status for it (2 for invalid input, 1 otherwise).

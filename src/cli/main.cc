@@ -12,6 +12,7 @@
 #include "cli/course_command.h"
 #include "cli/db_command.h"
 #include "cli/eligibility_command.h"
+#include "cli/protocol_command.h"
 #include "cli/session_command.h"
 
 namespace {
@@ -183,6 +184,8 @@ int Run(int argc, char** argv) {
   dose_cmd->add_option("--override-reason", dose.override_reason, "Reason for the override");
   dose_cmd->add_option("--model", dose.model, "PK model for the predicted concentration")
       ->default_val("kamp");
+  dose_cmd->add_option("--protocol", dose.protocol_file,
+                       "Protocol file (docs/formats/protocol-file.md); default: clinical.md §6");
   AddFormat(dose_cmd, dose.format);
 
   // `check pre-infusion|discharge FILE`: runs from its callback; the exit status leaves
@@ -198,6 +201,8 @@ int Run(int argc, char** argv) {
     auto* sub = check_cmd->add_subcommand(name, std::string("Judge a ") + name + " check file");
     sub->add_option("file", check.file, "Check file (JSON)")->required();
     sub->add_option("--at", check.at, "Judge at this RFC 3339 time (default: the file's, or now)");
+    sub->add_option("--protocol", check.protocol_file,
+                    "Protocol file (docs/formats/protocol-file.md); default: clinical.md §6");
     sub->add_option("--format", check.format, "Output: table or json")
         ->transform(CLI::CheckedTransformer(
             std::map<std::string, Format>{{"table", Format::kTable}, {"json", Format::kJson}},
@@ -218,6 +223,9 @@ int Run(int argc, char** argv) {
       ->required();
   eligibility_cmd->add_option("--at", eligibility.at,
                               "Decide at this RFC 3339 time (default: now)");
+  eligibility_cmd->add_option(
+      "--protocol", eligibility.protocol_file,
+      "Protocol file (docs/formats/protocol-file.md); default: clinical.md §6");
   eligibility_cmd->add_option("--format", eligibility.format, "Output: table or json")
       ->transform(CLI::CheckedTransformer(
           std::map<std::string, Format>{{"table", Format::kTable}, {"json", Format::kJson}},
@@ -297,12 +305,43 @@ int Run(int argc, char** argv) {
   course_cmd->add_option("file", course.file, "Course file (JSON)")->required();
   course_cmd->add_option("--at", course.at,
                          "Judge at this RFC 3339 time (default: the file's, or now)");
+  course_cmd->add_option("--protocol", course.protocol_file,
+                         "Protocol file (docs/formats/protocol-file.md); default: clinical.md §6");
   course_cmd->add_option("--format", course.format, "Output: table or json")
       ->transform(CLI::CheckedTransformer(
           std::map<std::string, Format>{{"table", Format::kTable}, {"json", Format::kJson}},
           CLI::ignore_case));
   course_cmd->callback(
       [&course] { throw CLI::RuntimeError(cli::RunCourse(course, std::cout, std::cerr)); });
+
+  // `protocol show|check`: the protocol every clinical rule reads (docs/formats/protocol-file.md).
+  cli::ProtocolShowOptions protocol_show;
+  cli::ProtocolCheckOptions protocol_check;
+  const std::map<std::string, Format> kTableOrJson = {{"table", Format::kTable},
+                                                      {"json", Format::kJson}};
+  auto* protocol_cmd = app.add_subcommand(
+      "protocol",
+      "The clinic's protocol: every threshold and limit (docs/formats/protocol-file.md)");
+  protocol_cmd->require_subcommand(1);
+  auto* protocol_show_cmd = protocol_cmd->add_subcommand(
+      "show",
+      "The effective protocol: every key with its value, a mark where it differs from the "
+      "default, and the default's source; --format json prints it as a protocol file");
+  protocol_show_cmd->add_option("--protocol", protocol_show.protocol_file,
+                                "Protocol file; default: the protocol of clinical.md §6");
+  protocol_show_cmd->add_option("--format", protocol_show.format, "Output: table or json")
+      ->transform(CLI::CheckedTransformer(kTableOrJson, CLI::ignore_case));
+  protocol_show_cmd->callback([&protocol_show] {
+    throw CLI::RuntimeError(cli::RunProtocolShow(protocol_show, std::cout, std::cerr));
+  });
+  auto* protocol_check_cmd = protocol_cmd->add_subcommand(
+      "check", "Validate a protocol file: exit 0 valid, 2 invalid (every problem by its key)");
+  protocol_check_cmd->add_option("file", protocol_check.file, "Protocol file (JSON)")->required();
+  protocol_check_cmd->add_option("--format", protocol_check.format, "Output: table or json")
+      ->transform(CLI::CheckedTransformer(kTableOrJson, CLI::ignore_case));
+  protocol_check_cmd->callback([&protocol_check] {
+    throw CLI::RuntimeError(cli::RunProtocolCheck(protocol_check, std::cout, std::cerr));
+  });
 
   // `session replay FILE`: runs from its callback, like `check`.
   cli::SessionReplayOptions session_replay;
@@ -313,6 +352,9 @@ int Run(int argc, char** argv) {
       "Replay a session timeline (docs/formats/session-replay-file.md): state, rate, "
       "delivered dose and alarms after every event. Exit 0 replayed, 2 invalid file");
   replay_cmd->add_option("file", session_replay.file, "Session replay file (JSON)")->required();
+  replay_cmd->add_option("--protocol", session_replay.protocol_file,
+                         "Protocol file (docs/formats/protocol-file.md) under the file's own "
+                         "overrides; default: clinical.md §6");
   replay_cmd->add_option("--format", session_replay.format, "Output: table or json")
       ->transform(CLI::CheckedTransformer(
           std::map<std::string, Format>{{"table", Format::kTable}, {"json", Format::kJson}},

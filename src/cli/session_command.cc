@@ -68,7 +68,12 @@ void PrintTable(const clinical::ReplayResult& result, std::ostream& out) {
 }  // namespace
 
 int RunSessionReplay(const SessionReplayOptions& options, std::ostream& out, std::ostream& err) {
-  return RunSessionReplay(options, clinical_json::ReplayProtocols{}, out, err);
+  auto protocol = LoadProtocol(options.protocol_file);
+  if (!protocol) return ReportError(protocol.error(), options.format, out, err);
+  return RunSessionReplay(options,
+                          clinical_json::ReplayProtocols{protocol->session, protocol->pre_infusion,
+                                                         protocol->discharge},
+                          out, err);
 }
 
 int RunSessionReplay(const SessionReplayOptions& options,

@@ -18,6 +18,7 @@ namespace ketaclinic::cli {
 struct SessionReplayOptions {
   std::string file;
   Format format = Format::kTable;  // table or json
+  std::string protocol_file;  // --protocol FILE (docs/formats/protocol-file.md); empty: defaults
 };
 
 int RunSessionReplay(const SessionReplayOptions& options, std::ostream& out, std::ostream& err);

@@ -21,7 +21,7 @@ using ::testing::HasSubstr;
 const std::string kExample = std::string(KC_SOURCE_DIR) + "/examples/session-replay.json";
 
 CommandOutput Replay(const std::string& file, Format format) {
-  return Invoke(SessionReplayOptions{file, format},
+  return Invoke(SessionReplayOptions{file, format, {}},
                 [](const SessionReplayOptions& o, std::ostream& out, std::ostream& err) {
                   return RunSessionReplay(o, out, err);
                 });

@@ -1,5 +1,8 @@
 #include "clinical/record.h"
 
+#include <cctype>
+#include <limits>
+
 #include "base/validation.h"
 
 namespace ketaclinic::clinical {
@@ -28,11 +31,22 @@ Result<RecordStatus> ParseRecordStatus(std::string_view name, std::string_view f
 
 namespace {
 
+// "   " names no one and gives no reason.
+bool HasText(const std::string& text) {
+  for (const char c : text) {
+    if (std::isspace(static_cast<unsigned char>(c)) == 0) return true;
+  }
+  return false;
+}
+
 Result<RecordMeta> NextVersion(const RecordMeta& current, std::string author, Instant at,
                                std::string reason, RecordStatus status) {
   Validator v("invalid amendment");
-  v.Require(!author.empty(), "author", "an amendment names who made it");
-  v.Require(!reason.empty(), "reason", "an amendment gives a reason");
+  v.Require(HasText(author), "author", "an amendment names who made it");
+  v.Require(HasText(reason), "reason", "an amendment gives a reason");
+  v.Require(current.version >= 1 && current.version < std::numeric_limits<int>::max(), "version",
+            "must be between 1 and " + std::to_string(std::numeric_limits<int>::max() - 1) +
+                " to be amended");
   v.Require(current.status == RecordStatus::kActive, "status",
             std::string("only the active version can be amended; this one is ") +
                 RecordStatusName(current.status));

@@ -4,6 +4,7 @@
 #include "clinical/record.h"
 
 #include <chrono>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,24 @@ TEST(RecordTest, AuthorAndReasonAreRequiredAndBothAreNamedAtOnce) {
   auto withdrawn = MarkEnteredInError(FirstVersion(), "dr-lee", At("2026-11-29T10:00:00Z"), "");
   ASSERT_FALSE(withdrawn.has_value());
   EXPECT_EQ(Fields(withdrawn.error()), (std::vector<std::string>{"reason"}));
+}
+
+TEST(RecordTest, BlankAuthorOrReasonCountsAsMissing) {
+  auto amended = Amend(FirstVersion(), "  ", At("2026-11-29T10:00:00Z"), "\t\n");
+  ASSERT_FALSE(amended.has_value());
+  EXPECT_EQ(Fields(amended.error()), (std::vector<std::string>{"author", "reason"}));
+}
+
+TEST(RecordTest, TheLastRepresentableVersionCannotBeAmended) {
+  RecordMeta last = FirstVersion();
+  last.version = std::numeric_limits<int>::max();
+  auto amended = Amend(last, "dr-lee", At("2026-11-29T10:00:00Z"), "typo");
+  ASSERT_FALSE(amended.has_value());
+  EXPECT_EQ(Fields(amended.error()), (std::vector<std::string>{"version"}));
+  last.version = std::numeric_limits<int>::max() - 1;
+  auto next = Amend(last, "dr-lee", At("2026-11-29T10:00:00Z"), "typo");
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->version, std::numeric_limits<int>::max());
 }
 
 TEST(RecordTest, AWithdrawnRecordCannotBeAmendedOrWithdrawnAgain) {

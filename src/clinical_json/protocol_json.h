@@ -23,7 +23,7 @@ namespace ketaclinic::clinical_json {
 // validates it whole (clinical::ValidateProtocol). Every problem at once, each named by its key
 // path ("session.sbp_pause_mmhg").
 Result<clinical::Protocol> ParseProtocol(const nlohmann::json& root);
-// The same from the file's text; a syntax error names the line and column.
+// The same from the file's text; malformed JSON is one problem named "(json)".
 Result<clinical::Protocol> ParseProtocolText(std::string_view text);
 
 // The effective protocol: every key of every section, in the file's shape (so `protocol show
