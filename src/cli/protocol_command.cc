@@ -7,6 +7,7 @@
 #include <map>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -47,8 +48,9 @@ std::vector<ShownKey> Flatten(const clinical::Protocol& protocol) {
   std::vector<ShownKey> keys;
   for (const std::string& section : clinical::ProtocolSectionNames()) {
     for (const auto& [key, value] : effective.at(section).items()) {
-      keys.push_back(
-          {section + "." + key, ValueText(value), ValueText(defaults.at(section).at(key))});
+      std::string name = section;
+      name.append(".").append(key);
+      keys.push_back({std::move(name), ValueText(value), ValueText(defaults.at(section).at(key))});
     }
   }
   return keys;
