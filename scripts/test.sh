@@ -37,10 +37,12 @@ step "benchmark smoke run"
 if [ "${KC_LONG:-0}" = 1 ]; then
   build/release/bench/ketaclinic_pk_bench
   build/release/bench/ketaclinic_vitals_bench
+  build/release/bench/ketaclinic_store_bench
 else
   build/release/bench/ketaclinic_pk_bench --benchmark_min_time=0.01 \
     --benchmark_filter='BM_StandardCurve|BM_EffectSiteTciPlan'
   build/release/bench/ketaclinic_vitals_bench --benchmark_min_time=0.01
+  build/release/bench/ketaclinic_store_bench --smoke
 fi
 
 step "clang-tidy-19"
