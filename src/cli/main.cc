@@ -3,6 +3,7 @@
 
 #include <iostream>
 #include <map>
+#include <tuple>
 
 #include <CLI/CLI.hpp>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "cli/course_command.h"
 #include "cli/db_command.h"
 #include "cli/eligibility_command.h"
+#include "cli/ledger_command.h"
 #include "cli/protocol_command.h"
 #include "cli/session_command.h"
 
@@ -362,6 +364,45 @@ int Run(int argc, char** argv) {
   replay_cmd->callback([&session_replay] {
     throw CLI::RuntimeError(cli::RunSessionReplay(session_replay, std::cout, std::cerr));
   });
+
+  // `ledger add-product|add-lot|add-vial|record FILE`, `ledger report NAME`: the
+  // controlled-substance ledger (docs/LEDGER.md); each runs from its callback, like `check`.
+  cli::LedgerOptions ledger;
+  auto* ledger_cmd =
+      app.add_subcommand("ledger", "The controlled-substance ledger (docs/LEDGER.md)");
+  ledger_cmd->require_subcommand(1);
+  using LedgerRun = int (*)(const cli::LedgerOptions&, std::ostream&, std::ostream&);
+  const auto ledger_sub = [&](const char* name, const char* help, LedgerRun run) {
+    auto* sub = ledger_cmd->add_subcommand(name, help);
+    sub->add_option("--db", ledger.db, "Database URL")->default_val(ledger.db);
+    sub->add_flag_callback(
+        "--json", [&ledger] { ledger.format = Format::kJson; }, "JSON output");
+    sub->callback([&ledger, run] { throw CLI::RuntimeError(run(ledger, std::cout, std::cerr)); });
+    return sub;
+  };
+  for (const auto& [name, help, run] :
+       {std::tuple{"add-product", "Add products from a file (docs/formats/ledger-entry-file.md)",
+                   &cli::RunLedgerAddProduct},
+        std::tuple{"add-lot", "Add lots from a file", &cli::RunLedgerAddLot},
+        std::tuple{"add-vial", "Add vials from a file", &cli::RunLedgerAddVial},
+        std::tuple{"record", "Record ledger entries from a file, all or nothing. Exit 3: refused",
+                   &cli::RunLedgerRecord}}) {
+    auto* sub = ledger_sub(name, help, run);
+    sub->add_option("FILE", ledger.file, "JSON file: one object or an array")->required();
+    sub->add_option("--user", ledger.user, "Who writes (password: $KETACLINIC_PASSWORD)")
+        ->required();
+    if (run == &cli::RunLedgerRecord) {
+      sub->add_option("--witness", ledger.witness,
+                      "Who witnessed the entries (password: $KETACLINIC_WITNESS_PASSWORD)");
+    }
+  }
+  auto* ledger_report = ledger_sub("report", "Ledger reports", &cli::RunLedgerReport);
+  ledger_report->add_option("REPORT", ledger.report, "on-hand, patient, discrepancies, inventory")
+      ->required();
+  ledger_report->add_option("ID", ledger.patient_id, "The patient (report patient)");
+  ledger_report->add_option("--as-of", ledger.as_of, "Inventory time, RFC 3339 (default: now)");
+  ledger_report->add_option("--kind", ledger.kind, "Inventory: initial or biennial")
+      ->default_val(ledger.kind);
 
   CLI11_PARSE(app, argc, argv);
 

@@ -83,7 +83,7 @@ TEST(StoreOpen, InMemoryDatabaseIsMigratedAndUsable) {
   Result<Rows> rows = (*store)->Read(
       [](Transaction& tx) { return tx.Query("SELECT COUNT(*) FROM schema_migrations"); });
   ASSERT_TRUE(rows);
-  EXPECT_EQ(RowReader(*rows, 0).Int64(0), 4);
+  EXPECT_EQ(RowReader(*rows, 0).Int64(0), 6);
 }
 
 }  // namespace

@@ -23,9 +23,9 @@ TEST_P(StoreContract, OpenRunsEveryMigrationOnce) {
   Result<SchemaStatus> status = ReadSchemaStatus(store());
   ASSERT_TRUE(status) << status.error().ToString();
   EXPECT_EQ(status->current, LatestSchemaVersion());
-  EXPECT_EQ(status->latest, 4);
+  EXPECT_EQ(status->latest, 6);
   EXPECT_TRUE(status->pending.empty());
-  ASSERT_EQ(status->applied.size(), 4u);
+  ASSERT_EQ(status->applied.size(), 6u);
   for (size_t i = 0; i < status->applied.size(); ++i) {
     EXPECT_EQ(status->applied[i].id, static_cast<int>(i) + 1);
     EXPECT_EQ(status->applied[i].applied_at, "2026-11-29T09:00:00Z");
@@ -42,7 +42,7 @@ TEST_P(StoreContract, MigrationsAreIdempotent) {
   ASSERT_TRUE(second) << second.error().ToString();
   Result<SchemaStatus> status = ReadSchemaStatus(**second);
   ASSERT_TRUE(status);
-  EXPECT_EQ(status->applied.size(), 4u);
+  EXPECT_EQ(status->applied.size(), 6u);
   // Checking mode accepts a current schema.
   OpenOptions check;
   check.schema = OpenOptions::Schema::kCheck;
@@ -51,11 +51,11 @@ TEST_P(StoreContract, MigrationsAreIdempotent) {
 
 TEST_P(StoreContract, NewerSchemaIsRefusedNamingBothVersions) {
   std::vector<Migration> future = AllMigrations();
-  future.push_back({5, "a later release's table", "CREATE TABLE later_table (a INTEGER)",
+  future.push_back({7, "a later release's table", "CREATE TABLE later_table (a INTEGER)",
                     "CREATE TABLE later_table (a INTEGER)"});
   Result<std::vector<int>> applied = ApplyMigrations(store(), future);
   ASSERT_TRUE(applied) << applied.error().ToString();
-  EXPECT_EQ(*applied, std::vector<int>{5});
+  EXPECT_EQ(*applied, std::vector<int>{7});
 
   for (auto mode : {OpenOptions::Schema::kMigrate, OpenOptions::Schema::kCheck}) {
     OpenOptions options;
@@ -63,8 +63,8 @@ TEST_P(StoreContract, NewerSchemaIsRefusedNamingBothVersions) {
     Result<std::unique_ptr<Store>> refused = Reopen(options);
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().code(), ErrorCode::kFailedPrecondition);
-    EXPECT_THAT(refused.error().message(), HasSubstr("schema version 5"));
-    EXPECT_THAT(refused.error().message(), HasSubstr("(schema version 4)"));
+    EXPECT_THAT(refused.error().message(), HasSubstr("schema version 7"));
+    EXPECT_THAT(refused.error().message(), HasSubstr("(schema version 6)"));
   }
   // `db status` can still look at it.
   OpenOptions inspect;
@@ -74,7 +74,7 @@ TEST_P(StoreContract, NewerSchemaIsRefusedNamingBothVersions) {
   Result<SchemaStatus> status = ReadSchemaStatus(**inspected);
   ASSERT_TRUE(status);
   EXPECT_TRUE(status->newer_than_binary());
-  EXPECT_EQ(status->current, 5);
+  EXPECT_EQ(status->current, 7);
 }
 
 TEST_P(StoreContract, OlderSchemaIsMigratedOrRefusedWhenOnlyChecking) {
@@ -100,7 +100,7 @@ TEST_P(StoreContract, OlderSchemaIsMigratedOrRefusedWhenOnlyChecking) {
   ASSERT_TRUE(migrated) << migrated.error().ToString();
   Result<SchemaStatus> status = ReadSchemaStatus(**migrated);
   ASSERT_TRUE(status);
-  EXPECT_EQ(status->current, 4);
+  EXPECT_EQ(status->current, 6);
 }
 
 TEST_P(StoreContract, ReadTransactionsRefuseWrites) {
