@@ -12,7 +12,9 @@
 #include "cli/commands.h"
 #include "cli/course_command.h"
 #include "cli/db_command.h"
+#include "cli/demo_command.h"
 #include "cli/eligibility_command.h"
+#include "cli/export_command.h"
 #include "cli/ledger_command.h"
 #include "cli/protocol_command.h"
 #include "cli/session_command.h"
@@ -403,6 +405,28 @@ int Run(int argc, char** argv) {
   ledger_report->add_option("--as-of", ledger.as_of, "Inventory time, RFC 3339 (default: now)");
   ledger_report->add_option("--kind", ledger.kind, "Inventory: initial or biennial")
       ->default_val(ledger.kind);
+
+  // `demo` and `export csv` (docs/DEMO.md, docs/formats/outcomes-csv.md).
+  cli::DemoCommandOptions demo;
+  auto* demo_cmd = app.add_subcommand("demo", "Fill a database with a synthetic clinic");
+  demo_cmd->add_option("--db", demo.db, "Database URL")->default_str(cli::kDefaultDatabaseUrl);
+  demo_cmd->add_option("--patients", demo.patients, "Patients to generate")->default_val(100);
+  demo_cmd->add_option("--seed", demo.seed, "Random seed (same seed, same clinic)")->default_val(1);
+  demo_cmd->add_flag("--append", demo.append, "Add to a database that already has patients");
+  demo_cmd->add_flag("--json", demo.json, "Print the summary as JSON");
+  demo_cmd->callback([&demo] {
+    demo.progress_bar = isatty(STDERR_FILENO) != 0;
+    throw CLI::RuntimeError(cli::RunDemo(demo, std::cout, std::cerr));
+  });
+  cli::ExportCsvOptions export_csv;
+  auto* export_cmd = app.add_subcommand("export", "Export data for research");
+  export_cmd->require_subcommand(1);
+  auto* csv_cmd = export_cmd->add_subcommand("csv", "Course outcomes as pseudonymous CSV");
+  csv_cmd->add_option("--db", export_csv.db, "Database URL")->default_str(cli::kDefaultDatabaseUrl);
+  csv_cmd->add_option("--out", export_csv.out_file, "Write to this file (default: stdout)");
+  csv_cmd->callback([&export_csv] {
+    throw CLI::RuntimeError(cli::RunExportCsv(export_csv, std::cout, std::cerr));
+  });
 
   CLI11_PARSE(app, argc, argv);
 
