@@ -14,6 +14,7 @@
 #include "clinical/dosing.h"
 #include "clinical/outcomes.h"
 #include "store/clinic_repository.h"
+#include "store/ledger_store.h"
 #include "store/users.h"
 
 namespace ketaclinic::store {
@@ -568,6 +569,128 @@ Result<std::map<std::string, std::string>> EnsureClinicians(Store& store, const 
   return ids;
 }
 
+// The demo's controlled-substance ledger (clinical.md §5.4; docs/LEDGER.md): ketamine 50 mg/mL
+// in 10 mL vials, one vial per infusion, received by the pharmacist the day before; the nurse
+// draws the planned dose, administers what the pump delivered (so the session reconciles), and
+// wastes the rest of the draw and the vial's residue with a second nurse as witness. One lot per
+// calendar year, usable through the end of the next year. Sessions later than the store's clock
+// have no ledger entries (an entry cannot be dated after it was recorded).
+constexpr const char* kDemoNdc = "99999-500-10";  // a made-up NDC of the 5-3-2 form
+constexpr int64_t kDemoVialUg = 500'000;          // 50 mg/mL x 10 mL
+
+std::string DemoLotNumber(Instant at) {
+  return "DEMO-" + std::to_string(static_cast<int>(clinical::DateOf(at).year()));
+}
+
+// The product and the lots the clinic's sessions need, added when missing (so --append works).
+Status EnsureLedgerCatalog(Store& store, const Actor& actor, const DemoClinic& clinic) {
+  return store.Transact([&](Transaction& tx) -> Status {
+    Result<clinical::LedgerCatalog> catalog = LoadLedgerCatalog(tx);
+    if (!catalog) return tl::unexpected(catalog.error());
+    const Instant now = store.Now();
+    if (catalog->products.count(kDemoNdc) == 0) {
+      const clinical::Product product{kDemoNdc, "Ketamine HCl injection 50 mg/mL (demo)", 50'000,
+                                      10'000};
+      if (Status ok = PutLedgerProduct(tx, actor, now, product); !ok) return ok;
+    }
+    std::map<std::string, int> years;
+    for (const DemoPatient& patient : clinic.patients) {
+      for (const DemoSession& session : patient.sessions) {
+        if (!session.record.infusion_start) continue;
+        const int year = static_cast<int>(clinical::DateOf(*session.record.infusion_start).year());
+        years.emplace(DemoLotNumber(*session.record.infusion_start), year);
+      }
+    }
+    for (const auto& [lot_number, year] : years) {
+      if (catalog->lots.count(lot_number) != 0) continue;
+      const clinical::Lot lot{lot_number, kDemoNdc,
+                              std::chrono::year{year + 1} / std::chrono::December / 31};
+      if (Status ok = PutLedgerLot(tx, actor, now, lot); !ok) return ok;
+    }
+    return OkStatus();
+  });
+}
+
+Status WriteSessionLedger(Transaction& tx, Instant now, const DemoSession& session,
+                          const std::map<std::string, std::string>& ids) {
+  const clinical_json::SessionRecord& s = session.record;
+  if (!s.infusion_start || !s.infusion_end || s.delivered_mg <= 0) return OkStatus();
+  const Instant start = *s.infusion_start;
+  const Instant end = *s.infusion_end;
+  if (end + std::chrono::hours(1) > now) return OkStatus();
+  auto user = [&](const char* username) {
+    auto it = ids.find(username);
+    return it != ids.end() ? it->second : std::string(username);
+  };
+  const std::string& nurse = s.meta.author;  // a nurse's user id once WritePatient mapped it
+  const std::string witness = nurse == user("rn.berg") ? user("rn.silva") : user("rn.berg");
+  const Actor pharmacist{user("ph.tanaka"), clinical::RoleName(clinical::Role::kPharmacist),
+                         "demo-generator"};
+  const Actor nurse_actor{nurse, clinical::RoleName(clinical::Role::kNurse), "demo-generator"};
+
+  const std::string vial_id = "vial-" + s.meta.id;
+  if (Status ok = PutLedgerVial(tx, pharmacist, now, {vial_id, DemoLotNumber(start), kDemoVialUg});
+      !ok) {
+    return ok;
+  }
+  const int64_t planned_ug = static_cast<int64_t>(std::llround(s.setup.planned_dose_mg * 1000));
+  const int64_t given_ug =
+      std::min(planned_ug, static_cast<int64_t>(std::llround(s.delivered_mg * 1000)));
+  auto entry = [&](const std::string& suffix, clinical::EntryType type, int64_t quantity_ug,
+                   Instant at, bool for_session) {
+    clinical::LedgerEntry e;
+    e.meta.id = "le-" + s.meta.id + "-" + suffix;
+    e.type = type;
+    e.quantity_ug = quantity_ug;
+    e.vial_id = vial_id;
+    if (for_session) {
+      e.patient_id = s.patient_id;
+      e.session_id = s.meta.id;
+    }
+    e.time = at;
+    return e;
+  };
+  auto record = [&](const Actor& by, clinical::LedgerEntry e, const std::string& witnessed_by,
+                    const std::string& reason) -> Status {
+    e.actor = by.user_id;
+    e.witness = witnessed_by;
+    e.reason = reason;
+    Result<clinical::LedgerEntry> stored = RecordLedgerEntry(tx, by, now, std::move(e));
+    if (!stored) return tl::unexpected(stored.error());
+    return OkStatus();
+  };
+  clinical::LedgerEntry receive = entry("receive", clinical::EntryType::kReceive, kDemoVialUg,
+                                        start - std::chrono::hours(24), false);
+  receive.location = "Pharmacy safe";
+  if (Status ok = record(pharmacist, receive, "", ""); !ok) return ok;
+  const Instant draw_at = start - std::chrono::minutes(15);
+  if (Status ok =
+          record(nurse_actor, entry("draw", clinical::EntryType::kDraw, planned_ug, draw_at, true),
+                 "", "");
+      !ok) {
+    return ok;
+  }
+  if (Status ok = record(nurse_actor,
+                         entry("administer", clinical::EntryType::kAdminister, given_ug, end, true),
+                         "", "");
+      !ok) {
+    return ok;
+  }
+  if (planned_ug > given_ug) {
+    if (Status ok = record(nurse_actor,
+                           entry("waste-draw", clinical::EntryType::kWaste, planned_ug - given_ug,
+                                 end + std::chrono::minutes(5), true),
+                           witness, "");
+        !ok) {
+      return ok;
+    }
+  }
+  return record(nurse_actor,
+                entry("waste-vial", clinical::EntryType::kWaste, kDemoVialUg - planned_ug,
+                      end + std::chrono::minutes(5), false),
+                witness, "");
+}
+
 Status WritePatient(Transaction& tx, const Actor& actor, Instant now, DemoPatient patient,
                     const std::map<std::string, std::string>& ids) {
   auto author = [&](clinical::RecordMeta& meta) {
@@ -593,6 +716,7 @@ Status WritePatient(Transaction& tx, const Actor& actor, Instant now, DemoPatien
         !r) {
       return tl::unexpected(r.error());
     }
+    if (Status ok = WriteSessionLedger(tx, now, s, ids); !ok) return ok;
   }
   for (clinical_json::ScaleResponseRecord& r : patient.scale_responses) {
     author(r.response.meta);
@@ -611,6 +735,7 @@ Status WriteDemoClinic(Store& store, const Actor& actor, const DemoClinic& clini
                        const DemoProgress& progress) {
   Result<std::map<std::string, std::string>> ids = EnsureClinicians(store, actor, clinic);
   if (!ids) return tl::unexpected(ids.error());
+  if (Status ok = EnsureLedgerCatalog(store, actor, clinic); !ok) return ok;
   constexpr size_t kBatch = 50;
   const size_t total = clinic.patients.size();
   for (size_t begin = 0; begin < total; begin += kBatch) {

@@ -1,6 +1,7 @@
 // The demo clinic: the generator (deterministic, valid, at its target rates) and its writing
 // through the clinic repository on both backends.
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "clinical_json/record_json.h"
 #include "store/clinic_repository.h"
 #include "store/demo_clinic.h"
+#include "store/ledger_store.h"
 #include "store/store_test_util.h"
 
 namespace ketaclinic::store {
@@ -154,6 +156,31 @@ TEST_P(DemoClinicContract, WritesTheClinicThroughTheRepository) {
   });
   ASSERT_TRUE(vitals);
   EXPECT_EQ(*vitals, summary.vitals);
+
+  // The ledger: every infusion before the store's clock has its vial, drawn, given and wasted
+  // to zero (nothing left in stock or in open draws), and reconciles with what the pump gave.
+  LedgerStore ledger(store());
+  int reconciled = 0;
+  for (const DemoPatient& patient : clinic.patients) {
+    for (const DemoSession& session : patient.sessions) {
+      const auto& r = session.record;
+      if (!r.infusion_end || *r.infusion_end + std::chrono::hours(1) > store().Now()) continue;
+      auto findings = ledger.ReconcileSession(Physician(), r.meta.id, r.delivered_mg);
+      ASSERT_TRUE(findings) << findings.error().ToString();
+      ASSERT_EQ(findings->size(), 1u);
+      EXPECT_EQ((*findings)[0].rule_id, "ledger.session-reconcile");
+      EXPECT_EQ((*findings)[0].severity, clinical::Severity::kInfo) << (*findings)[0].message;
+      ++reconciled;
+    }
+  }
+  EXPECT_GT(reconciled, 20);
+  auto on_hand = ledger.OnHandByLot();
+  ASSERT_TRUE(on_hand) << on_hand.error().ToString();
+  ASSERT_FALSE(on_hand->empty());
+  for (const clinical::LotOnHand& lot : *on_hand) {
+    EXPECT_EQ(lot.in_stock_ug, 0) << lot.lot_number;
+    EXPECT_EQ(lot.in_open_draws_ug, 0) << lot.lot_number;
+  }
 
   // One treated patient's chart has what was generated, authored by a stored clinician.
   const auto treated = std::find_if(clinic.patients.begin(), clinic.patients.end(),
