@@ -48,8 +48,8 @@ TEST_F(DbCommandTest, InitCreatesTheDatabaseAndPrintsTheGeneratedPasswordOnce) {
   const CommandOutput init = Init();
   ASSERT_EQ(init.status, 0) << init.err << init.out;
   const nlohmann::json json = nlohmann::json::parse(init.out);
-  EXPECT_EQ(json["schema_version"], 4);
-  EXPECT_EQ(json["migrations_applied"], nlohmann::json({1, 2, 3, 4}));
+  EXPECT_EQ(json["schema_version"], 6);
+  EXPECT_EQ(json["migrations_applied"], nlohmann::json({1, 2, 3, 4, 5, 6}));
   EXPECT_EQ(json["admin"]["username"], "admin");
   const std::string password = json["generated_password"];
   EXPECT_EQ(password.size(), 20u);
@@ -93,15 +93,15 @@ TEST_F(DbCommandTest, MigrateAndStatusReportTheSchema) {
 
   const CommandOutput migrate = Invoke(DbOptions{Url(), Format::kTable}, RunDbMigrate);
   ASSERT_EQ(migrate.status, 0) << migrate.err;
-  EXPECT_THAT(migrate.out, HasSubstr("Applied migrations 1, 2, 3, 4"));
+  EXPECT_THAT(migrate.out, HasSubstr("Applied migrations 1, 2, 3, 4, 5, 6"));
   const CommandOutput again = Invoke(DbOptions{Url(), Format::kTable}, RunDbMigrate);
-  EXPECT_THAT(again.out, HasSubstr("is current (version 4)"));
+  EXPECT_THAT(again.out, HasSubstr("is current (version 6)"));
 
   const CommandOutput status = Invoke(DbOptions{Url(), Format::kJson}, RunDbStatus);
   ASSERT_EQ(status.status, 0) << status.err;
   const nlohmann::json json = nlohmann::json::parse(status.out);
   EXPECT_EQ(json["state"], "current");
-  EXPECT_EQ(json["migrations"].size(), 4u);
+  EXPECT_EQ(json["migrations"].size(), 6u);
   EXPECT_EQ(json["migrations"][1]["description"], "versioned clinical records (append-only)");
 
   // A later release's migration: status says so and exits 1; migrate refuses naming versions.
@@ -109,16 +109,16 @@ TEST_F(DbCommandTest, MigrateAndStatusReportTheSchema) {
     Result<std::unique_ptr<store::Store>> db = store::Store::Open(Url());
     ASSERT_TRUE(db);
     std::vector<store::Migration> future = store::AllMigrations();
-    future.push_back({5, "later", "CREATE TABLE later (a INTEGER)", ""});
+    future.push_back({7, "later", "CREATE TABLE later (a INTEGER)", ""});
     ASSERT_TRUE(store::ApplyMigrations(**db, future));
   }
   const CommandOutput newer = Invoke(DbOptions{Url(), Format::kTable}, RunDbStatus);
   EXPECT_EQ(newer.status, 1);
-  EXPECT_THAT(newer.out, HasSubstr("schema version 5"));
+  EXPECT_THAT(newer.out, HasSubstr("schema version 7"));
   const CommandOutput refused = Invoke(DbOptions{Url(), Format::kTable}, RunDbMigrate);
   EXPECT_EQ(refused.status, 1);
-  EXPECT_THAT(refused.err, HasSubstr("schema version 5"));
-  EXPECT_THAT(refused.err, HasSubstr("(schema version 4)"));
+  EXPECT_THAT(refused.err, HasSubstr("schema version 7"));
+  EXPECT_THAT(refused.err, HasSubstr("(schema version 6)"));
 }
 
 TEST_F(DbCommandTest, AuditVerifyExitsZeroWhenIntactAndOneNamingTheBadRow) {

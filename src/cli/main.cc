@@ -17,6 +17,7 @@
 #include "cli/export_command.h"
 #include "cli/ledger_command.h"
 #include "cli/protocol_command.h"
+#include "cli/serve_command.h"
 #include "cli/session_command.h"
 
 namespace {
@@ -68,7 +69,9 @@ int Run(int argc, char** argv) {
       "Pharmacokinetic prediction (simulate, tci, population, models); dose and pump planning\n"
       "with protocol limits (dose); rating scales (score); eligibility, pre-infusion and\n"
       "discharge checks (eligibility, check); session replay (session); outcomes and course\n"
-      "scheduling (course); the database (init, db, audit, backup, restore)."};
+      "scheduling (course); the clinic's protocol (protocol); the database (init, db, audit,\n"
+      "backup, restore), the controlled-substance ledger (ledger), a demo clinic (demo), research\n"
+      "export (export); the HTTP API (serve)."};
   app.set_version_flag("--version", std::string("ketaclinic ") + KC_VERSION);
   app.require_subcommand(1);
 
@@ -377,8 +380,10 @@ int Run(int argc, char** argv) {
   const auto ledger_sub = [&](const char* name, const char* help, LedgerRun run) {
     auto* sub = ledger_cmd->add_subcommand(name, help);
     sub->add_option("--db", ledger.db, "Database URL")->default_val(ledger.db);
+    sub->add_option("--format", ledger.format, "Output: table or json")
+        ->transform(CLI::CheckedTransformer(kTableOrJson, CLI::ignore_case));
     sub->add_flag_callback(
-        "--json", [&ledger] { ledger.format = Format::kJson; }, "JSON output");
+        "--json", [&ledger] { ledger.format = Format::kJson; }, "The same as --format json");
     sub->callback([&ledger, run] { throw CLI::RuntimeError(run(ledger, std::cout, std::cerr)); });
     return sub;
   };
@@ -406,6 +411,22 @@ int Run(int argc, char** argv) {
   ledger_report->add_option("--kind", ledger.kind, "Inventory: initial or biennial")
       ->default_val(ledger.kind);
 
+  // `serve`: the HTTP API until SIGTERM/SIGINT (docs/API.md).
+  cli::ServeOptions serve;
+  auto* serve_cmd = app.add_subcommand(
+      "serve",
+      "Serve the HTTP API (docs/API.md) until SIGTERM or SIGINT; exit 0 after a graceful "
+      "shutdown, 2 invalid configuration, 1 cannot start");
+  serve_cmd->add_option("--db", serve.db,
+                        "Database URL (default: $KETACLINIC_DB, else sqlite:ketaclinic.db)");
+  serve_cmd->add_option("--listen", serve.listen,
+                        "ADDR:PORT (default: $KETACLINIC_LISTEN, else 127.0.0.1:8080)");
+  serve_cmd->add_option("--threads", serve.threads, "Handler threads (default: the cores)");
+  serve_cmd->add_option("--protocol", serve.protocol_file,
+                        "Protocol file (docs/formats/protocol-file.md; default: clinical.md §6)");
+  serve_cmd->callback(
+      [&serve] { throw CLI::RuntimeError(cli::RunServe(serve, std::cout, std::cerr)); });
+
   // `demo` and `export csv` (docs/DEMO.md, docs/formats/outcomes-csv.md).
   cli::DemoCommandOptions demo;
   auto* demo_cmd = app.add_subcommand("demo", "Fill a database with a synthetic clinic");
@@ -413,7 +434,12 @@ int Run(int argc, char** argv) {
   demo_cmd->add_option("--patients", demo.patients, "Patients to generate")->default_val(100);
   demo_cmd->add_option("--seed", demo.seed, "Random seed (same seed, same clinic)")->default_val(1);
   demo_cmd->add_flag("--append", demo.append, "Add to a database that already has patients");
-  demo_cmd->add_flag("--json", demo.json, "Print the summary as JSON");
+  demo_cmd->add_flag("--json", demo.json, "Print the summary as JSON (--format json)");
+  demo_cmd
+      ->add_option_function<Format>(
+          "--format", [&demo](const Format& format) { demo.json = format == Format::kJson; },
+          "Output: table or json")
+      ->transform(CLI::CheckedTransformer(kTableOrJson, CLI::ignore_case));
   demo_cmd->callback([&demo] {
     demo.progress_bar = isatty(STDERR_FILENO) != 0;
     throw CLI::RuntimeError(cli::RunDemo(demo, std::cout, std::cerr));

@@ -343,8 +343,17 @@ TEST_P(StoreContract, PostgresApplicationRoleCannotChangeTheAuditLog) {
   });
   EXPECT_TRUE(appended) << appended.error().ToString();
   // ...but not update, delete or truncate: the privilege is missing, whatever the triggers.
+  // The other append-only tables read like any table to the application...
+  EXPECT_TRUE(store().Transact([&](Transaction& tx) {
+    return tx.ExecScript("SET LOCAL ROLE " + role +
+                         "; SELECT COUNT(*) FROM ledger_entries, ledger_vials, ledger_lots, "
+                         "ledger_products, login_sessions, login_failures");
+  }));
   for (const char* sql :
-       {"UPDATE audit_log SET user_id = 'x'", "DELETE FROM audit_log", "TRUNCATE audit_log"}) {
+       {"UPDATE audit_log SET user_id = 'x'", "DELETE FROM audit_log", "TRUNCATE audit_log",
+        "UPDATE ledger_entries SET quantity_ug = 0", "DELETE FROM ledger_entries",
+        "DELETE FROM ledger_vials", "UPDATE login_sessions SET user_id = 'x'",
+        "DELETE FROM login_failures"}) {
     Status changed = store().Transact([&](Transaction& tx) -> Status {
       return tx.ExecScript("SET LOCAL ROLE " + role + "; " + sql);
     });

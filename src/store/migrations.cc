@@ -412,6 +412,24 @@ Result<std::string> PostgresAppRoleGrants(std::string_view role) {
          r +
          ";\n"
          "GRANT UPDATE (status, reason) ON vitals TO " +
+         r +
+         ";\n"
+         // Migration 6: the server signs people in (last use and revocation are the only
+         // updates; failed sign-ins are append-only).
+         "REVOKE ALL ON login_sessions, login_failures FROM " +
+         r +
+         ";\n"
+         "GRANT SELECT, INSERT ON login_sessions, login_failures TO " +
+         r +
+         ";\n"
+         "GRANT UPDATE (last_seen_at, revoked_at) ON login_sessions TO " +
+         r +
+         ";\n"
+         // Migration 5: the controlled-substance ledger is append-only for the application.
+         "REVOKE ALL ON ledger_products, ledger_lots, ledger_vials, ledger_entries FROM " +
+         r +
+         ";\n"
+         "GRANT SELECT, INSERT ON ledger_products, ledger_lots, ledger_vials, ledger_entries TO " +
          r + ";\n";
 }
 
