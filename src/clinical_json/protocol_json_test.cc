@@ -1,6 +1,7 @@
 #include "clinical_json/protocol_json.h"
 
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -93,8 +94,7 @@ TEST(ProtocolJsonTest, ExampleChangesWhatItSaysAndNothingElse) {
   ASSERT_TRUE(p) << p.error().ToString();
   EXPECT_EQ(p->version, "riverside-2026-03");
   EXPECT_EQ(p->approved_on, "2026-03-02");
-  ASSERT_TRUE(p->dosing.ideal_weight_if_bmi_at_least.has_value());
-  EXPECT_DOUBLE_EQ(*p->dosing.ideal_weight_if_bmi_at_least, 35);
+  EXPECT_EQ(p->dosing.ideal_weight_if_bmi_at_least, std::optional<double>(35));
   EXPECT_DOUBLE_EQ(p->dosing.max_duration_min, 60);
   EXPECT_DOUBLE_EQ(p->session.sbp_warn_mmhg, 165);
   EXPECT_DOUBLE_EQ(p->discharge.min_observation_min, 45);
